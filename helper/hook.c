@@ -1,0 +1,124 @@
+/*
+ * "jupyssh hook": the LocalCommand the shim adds. ssh waits for it and does
+ * not serve its control socket or forwards until it returns, so it returns
+ * at once and leaves the work to a detached worker. The worker talks to the
+ * host through the session's own control master (no second login), and
+ * tells the user on ssh's stderr, never on its stdout (the data stream of
+ * "ssh host cmd", git and rsync).
+ */
+#include <sys/stat.h>
+#include <sys/wait.h>
+
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "commands.h"
+#include "remote.h"
+#include "state.h"
+#include "util.h"
+
+static void
+hook_usage(void)
+{
+	fprintf(stderr, "usage: jupyssh hook [-F ssh_config] host "
+	    "control_path\n");
+	exit(2);
+}
+
+/* stdin and stdout on /dev/null, stderr into the host's log. */
+static int
+become_worker(const char *host)
+{
+	char log[PATH_MAX];
+	int term, fd;
+
+	if ((term = fcntl(2, F_DUPFD_CLOEXEC, 3)) == -1)
+		return -1;
+	if ((fd = open("/dev/null", O_RDWR)) != -1) {
+		dup2(fd, 0);
+		dup2(fd, 1);
+		if (fd > 2)
+			close(fd);
+	}
+	if (state_path(host, "log", log, sizeof(log)) == 0 &&
+	    (fd = open(log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC,
+	    0600)) != -1) {
+		dup2(fd, 2);
+		close(fd);
+	}
+	/* Nothing else of ssh's (its ProxyCommand pipes) stays open. */
+	for (fd = 3; fd < 1024; fd++)
+		if (fd != term)
+			close(fd);
+	return term;
+}
+
+static int
+worker(const char *host, const char *ssh_config, const char *control,
+    int term)
+{
+	struct host_config hc;
+	struct remote_result res;
+	struct conn c;
+	char token[64], *ctl;
+
+	if (load_host(&hc, host, ssh_config) == -1 || hc.opts.port == 0) {
+		say_on(term, "jupyssh: %s: no JupyterPort for this host", host);
+		return 1;
+	}
+	if ((ctl = expand_tilde(control)) == NULL || random_token(token,
+	    sizeof(token)) == -1) {
+		say_on(term, "jupyssh: %s: out of resources", host);
+		return 1;
+	}
+	state_write(host, "session", ctl);
+	memset(&c, 0, sizeof(c));
+	c.host = host;
+	c.config = ssh_config;
+	c.control = ctl;
+	c.batch = 1;
+	if (remote_run(&c, "start", &hc.opts, token, &res) == -1) {
+		say_on(term, "jupyssh: %s: %s", host, res.detail);
+		return 1;
+	}
+	if (res.port != hc.opts.port) {
+		say_on(term, "jupyssh: %s: notebook answered on port %d, not "
+		    "%d", host, res.port, hc.opts.port);
+		return 1;
+	}
+	print_ready(term, host, hc.opts.local_port, res.token, res.detail);
+	return 0;
+}
+
+int
+cmd_hook(int argc, char **argv)
+{
+	const char *config = NULL;
+	pid_t pid;
+	int term, status;
+
+	if (argc >= 3 && strcmp(argv[1], "-F") == 0) {
+		config = argv[2];
+		argc -= 2;
+		argv += 2;
+	}
+	if (argc != 3)
+		hook_usage();
+	/* Double fork: the worker is nobody's child and in no session. */
+	if ((pid = fork()) == -1)
+		return 0;	/* ssh goes on; there will be no notebook */
+	if (pid > 0) {
+		waitpid(pid, &status, 0);
+		return 0;
+	}
+	setsid();
+	if ((pid = fork()) != 0)
+		_exit(0);
+	if ((term = become_worker(argv[1])) == -1)
+		_exit(1);
+	_exit(worker(argv[1], config, argv[2], term));
+}

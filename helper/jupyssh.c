@@ -1,0 +1,59 @@
+/*
+ * jupyssh: the user's commands, and the entry point ssh runs as the
+ * LocalCommand that libjupyssh.so adds.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "commands.h"
+#include "util.h"
+
+static void
+usage(void)
+{
+	fprintf(stderr,
+	    "usage: jupyssh start host    start the notebook, forward it, "
+	    "print its URL\n"
+	    "       jupyssh stop host     stop the notebook jupyssh started\n"
+	    "       jupyssh url host      print the notebook's URL\n"
+	    "       jupyssh status host   say whether it runs\n"
+	    "       jupyssh --version\n");
+	exit(2);
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct {
+		const char	*name;
+		int		(*run)(const char *);
+	} commands[] = {
+		{ "start",	cmd_start },
+		{ "stop",	cmd_stop },
+		{ "url",	cmd_url },
+		{ "status",	cmd_status },
+		{ NULL,		NULL }
+	};
+	int i;
+
+	if (argc < 2)
+		usage();
+	/* Our own ssh calls must not start notebooks again. */
+	setenv("JUPYSSH_INNER", "1", 1);
+	if (strcmp(argv[1], "--version") == 0) {
+		printf("jupyssh %s\n", JUPYSSH_VERSION);
+		return fflush(stdout) == EOF;
+	}
+	if (strcmp(argv[1], "hook") == 0)
+		return cmd_hook(argc - 1, argv + 1);
+	for (i = 0; commands[i].name != NULL; i++)
+		if (strcmp(argv[1], commands[i].name) == 0) {
+			if (argc != 3 || argv[2][0] == '-')
+				usage();
+			return commands[i].run(argv[2]);
+		}
+	warnx_("unknown command \"%s\"", argv[1]);
+	usage();
+	return 2;
+}

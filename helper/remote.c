@@ -1,0 +1,365 @@
+/*
+ * Runs remote.sh on the host through ssh, preferably as a client of an
+ * existing control master (no second authentication), and reads back its
+ * one result line. The script and the token travel on ssh's stdin.
+ */
+#include <sys/types.h>
+#include <sys/wait.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../common/readconf.h"
+#include "remote.h"
+#include "remote_sh.h"
+#include "util.h"
+
+#define MAX_ARGS	32
+
+/* 'value', with ' written as '\'' : safe for any POSIX shell. */
+static int
+append_quoted(char **buf, size_t *len, const char *name, const char *value)
+{
+	size_t need = strlen(name) + 4 + strlen(value) * 4 + 1, n = *len;
+	const char *p;
+	char *b;
+
+	if ((b = realloc(*buf, n + need + 1)) == NULL)
+		return -1;
+	n += (size_t)sprintf(b + n, "%s='", name);
+	for (p = value; *p != '\0'; p++) {
+		if (*p == '\'') {
+			memcpy(b + n, "'\\''", 4);
+			n += 4;
+		} else
+			b[n++] = *p;
+	}
+	b[n++] = '\'';
+	b[n++] = '\n';
+	b[n] = '\0';
+	*buf = b;
+	*len = n;
+	return 0;
+}
+
+static char *
+control_option(const struct conn *c)
+{
+	char *opt, *p;
+	size_t n = 0;
+	const char *s;
+
+	if (c->control == NULL)
+		return strdup("ControlPath=none");
+	/* ssh expands %-tokens in ControlPath: keep a literal path literal. */
+	for (s = c->control; *s != '\0'; s++)
+		n += *s == '%' ? 2 : 1;
+	if ((opt = malloc(n + sizeof("ControlPath="))) == NULL)
+		return NULL;
+	p = opt + sprintf(opt, "ControlPath=");
+	for (s = c->control; *s != '\0'; s++) {
+		*p++ = *s;
+		if (*s == '%')
+			*p++ = '%';
+	}
+	*p = '\0';
+	return opt;
+}
+
+/* The common start of every ssh command line the helper runs. */
+static int
+base_args(const struct conn *c, const char **argv, char *control)
+{
+	const char *ssh = getenv("JUPYSSH_SSH");
+	int n = 0;
+
+	argv[n++] = ssh != NULL && *ssh != '\0' ? ssh : "ssh";
+	argv[n++] = "-o";
+	argv[n++] = control;
+	argv[n++] = "-o";
+	argv[n++] = "PermitLocalCommand=no";
+	if (c->batch) {
+		argv[n++] = "-o";
+		argv[n++] = "BatchMode=yes";
+	}
+	if (c->config != NULL) {
+		argv[n++] = "-F";
+		argv[n++] = c->config;
+	}
+	return n;
+}
+
+/*
+ * Runs argv with input on its stdin; its stdout into out (NUL-ended),
+ * stderr where ours goes. Gives up after timeout seconds.
+ */
+static int
+run(const char **argv, const char *input, char *out, size_t outlen,
+    int timeout)
+{
+	int in[2] = { -1, -1 }, from[2] = { -1, -1 }, status, r;
+	size_t got = 0, sent = 0, inlen = input ? strlen(input) : 0;
+	struct pollfd pfd[2];
+	time_t deadline = time(NULL) + timeout;
+	pid_t pid;
+	ssize_t n;
+
+	if (pipe2(in, O_CLOEXEC) == -1 || pipe2(from, O_CLOEXEC) == -1)
+		goto fail;
+	if ((pid = fork()) == -1)
+		goto fail;
+	if (pid == 0) {
+		dup2(in[0], 0);
+		dup2(from[1], 1);
+		execvp(argv[0], (char *const *)argv);
+		fprintf(stderr, "jupyssh: %s: %s\n", argv[0], strerror(errno));
+		_exit(127);
+	}
+	close(in[0]);
+	close(from[1]);
+	in[0] = from[1] = -1;
+	if (inlen == 0) {
+		close(in[1]);
+		in[1] = -1;
+	}
+	while (from[0] != -1) {
+		int left = (int)(deadline - time(NULL));
+
+		if (left <= 0) {
+			kill(pid, SIGTERM);
+			break;
+		}
+		pfd[0].fd = from[0];
+		pfd[0].events = POLLIN;
+		pfd[1].fd = in[1];
+		pfd[1].events = POLLOUT;
+		if (poll(pfd, in[1] != -1 ? 2 : 1, left * 1000) == -1) {
+			if (errno == EINTR)
+				continue;
+			break;
+		}
+		if (in[1] != -1 && (pfd[1].revents & (POLLOUT | POLLERR |
+		    POLLHUP))) {
+			n = write(in[1], input + sent, inlen - sent);
+			if (n > 0)
+				sent += (size_t)n;
+			if (n == -1 || sent == inlen) {
+				close(in[1]);
+				in[1] = -1;
+			}
+		}
+		if (pfd[0].revents & (POLLIN | POLLHUP | POLLERR)) {
+			n = read(from[0], out + got, outlen - 1 - got);
+			if (n <= 0 || got + (size_t)n >= outlen - 1) {
+				if (n > 0)
+					got += (size_t)n;
+				close(from[0]);
+				from[0] = -1;
+			} else
+				got += (size_t)n;
+		}
+	}
+	out[got] = '\0';
+	if (in[1] != -1)
+		close(in[1]);
+	if (from[0] != -1)
+		close(from[0]);
+	while ((r = waitpid(pid, &status, 0)) == -1 && errno == EINTR)
+		;
+	if (r == -1)
+		return -1;
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 255;
+ fail:
+	r = errno;
+	close(in[0]); close(in[1]); close(from[0]); close(from[1]);
+	errno = r;
+	return -1;
+}
+
+static void
+parse_result(const char *out, struct remote_result *res)
+{
+	const char *line = out, *p;
+	char detail[sizeof(res->detail)];
+
+	memset(res, 0, sizeof(*res));
+	snprintf(res->kind, sizeof(res->kind), "error");
+	snprintf(res->detail, sizeof(res->detail), "no answer from the "
+	    "remote script (is sh there?)");
+	/* The last result line counts: a chatty login may print before it. */
+	while ((p = strstr(line, "jupyssh-result ")) != NULL) {
+		line = p + 15;
+		p = line;
+	}
+	if (line == out)
+		return;
+	detail[0] = '\0';
+	if (sscanf(line, "%15s", res->kind) != 1)
+		return;
+	line += strlen(res->kind);
+	while (*line == ' ')
+		line++;
+	if (strcmp(res->kind, "error") == 0) {
+		snprintf(res->detail, sizeof(res->detail), "%.*s",
+		    (int)strcspn(line, "\n"), line);
+		return;
+	}
+	if (strcmp(res->kind, "ok") == 0 || strcmp(res->kind, "running") == 0) {
+		if (sscanf(line, "%d %127s %ld %4095[^\n]", &res->port,
+		    res->token, &res->pid, detail) < 3) {
+			snprintf(res->kind, sizeof(res->kind), "error");
+			snprintf(res->detail, sizeof(res->detail),
+			    "garbled answer from the remote script");
+			return;
+		}
+	} else
+		sscanf(line, "%4095[^\n]", detail);
+	snprintf(res->detail, sizeof(res->detail), "%s", detail);
+}
+
+int
+remote_run(const struct conn *c, const char *mode,
+    const struct jupyter_options *o, const char *token,
+    struct remote_result *res)
+{
+	const char *argv[MAX_ARGS];
+	char *input = NULL, *control, out[8192], num[32];
+	size_t len = 0;
+	int n, rc = -1;
+
+	if ((control = control_option(c)) == NULL)
+		return -1;
+	n = base_args(c, argv, control);
+	argv[n++] = "-T";
+	argv[n++] = "-o";
+	argv[n++] = "ControlMaster=no";
+	argv[n++] = "-o";
+	argv[n++] = "ClearAllForwardings=yes";
+	argv[n++] = "--";
+	argv[n++] = c->host;
+	argv[n++] = "exec /bin/sh -s";
+	argv[n] = NULL;
+
+	snprintf(num, sizeof(num), "%d", o->port);
+	if (append_quoted(&input, &len, "JS_MODE", mode) == -1 ||
+	    append_quoted(&input, &len, "JS_PORT", num) == -1 ||
+	    append_quoted(&input, &len, "JS_DIR",
+	    o->directory ? o->directory : "") == -1 ||
+	    append_quoted(&input, &len, "JS_ENV", o->env ? o->env : "") == -1 ||
+	    append_quoted(&input, &len, "JS_CMD", o->command) == -1 ||
+	    append_quoted(&input, &len, "JS_TOKEN", token ? token : "") == -1)
+		goto out;
+	snprintf(num, sizeof(num), "%d", o->start_timeout);
+	if (append_quoted(&input, &len, "JS_TIMEOUT", num) == -1)
+		goto out;
+	{
+		char *all;
+
+		if ((all = realloc(input, len + sizeof(remote_sh))) == NULL)
+			goto out;
+		input = all;
+		memcpy(input + len, remote_sh, sizeof(remote_sh));
+	}
+	n = run(argv, input, out, sizeof(out), o->start_timeout + 60);
+	parse_result(out, res);
+	if (n == 255 && strcmp(res->kind, "error") == 0 &&
+	    strncmp(res->detail, "no answer", 9) == 0)
+		snprintf(res->detail, sizeof(res->detail), "ssh to %s failed",
+		    c->host);
+	rc = strcmp(res->kind, "error") == 0 ? -1 : 0;
+ out:
+	free(input);
+	free(control);
+	return rc;
+}
+
+/* ssh -O check|exit; 0 when ssh says yes. */
+int
+ssh_control(const struct conn *c, const char *op)
+{
+	const char *argv[MAX_ARGS];
+	char *control, out[256];
+	int n, rc;
+
+	if (c->control == NULL || (control = control_option(c)) == NULL)
+		return -1;
+	n = base_args(c, argv, control);
+	argv[n++] = "-O";
+	argv[n++] = op;
+	argv[n++] = "--";
+	argv[n++] = c->host;
+	argv[n] = NULL;
+	rc = run(argv, NULL, out, sizeof(out), 15);
+	free(control);
+	return rc == 0 ? 0 : -1;
+}
+
+/*
+ * A background master that holds the forward: "jupyssh start" outside of
+ * an ssh session. Authenticates in the foreground (prompts as ssh does),
+ * then ssh -f puts it in the background.
+ */
+int
+ssh_start_master(const struct conn *c, int local_port, int remote_port)
+{
+	const char *argv[MAX_ARGS];
+	char *control, fwd[64], out[256];
+	int n, rc;
+
+	if ((control = control_option(c)) == NULL)
+		return -1;
+	snprintf(fwd, sizeof(fwd), "127.0.0.1:%d:127.0.0.1:%d", local_port,
+	    remote_port);
+	n = base_args(c, argv, control);
+	argv[n++] = "-f";
+	argv[n++] = "-N";
+	argv[n++] = "-o";
+	argv[n++] = "ControlMaster=yes";
+	argv[n++] = "-o";
+	argv[n++] = "ControlPersist=no";
+	argv[n++] = "-o";
+	argv[n++] = "ClearAllForwardings=no";
+	argv[n++] = "-o";
+	argv[n++] = "ExitOnForwardFailure=yes";
+	argv[n++] = "-L";
+	argv[n++] = fwd;
+	argv[n++] = "--";
+	argv[n++] = c->host;
+	argv[n] = NULL;
+	rc = run(argv, NULL, out, sizeof(out), 120);
+	free(control);
+	return rc == 0 ? 0 : -1;
+}
+
+/* ssh -O forward|cancel on a live master. */
+int
+ssh_forward(const struct conn *c, const char *op, int local_port,
+    int remote_port)
+{
+	const char *argv[MAX_ARGS];
+	char *control, fwd[64], out[256];
+	int n, rc;
+
+	if (c->control == NULL || (control = control_option(c)) == NULL)
+		return -1;
+	snprintf(fwd, sizeof(fwd), "127.0.0.1:%d:127.0.0.1:%d", local_port,
+	    remote_port);
+	n = base_args(c, argv, control);
+	argv[n++] = "-O";
+	argv[n++] = op;
+	argv[n++] = "-L";
+	argv[n++] = fwd;
+	argv[n++] = "--";
+	argv[n++] = c->host;
+	argv[n] = NULL;
+	rc = run(argv, NULL, out, sizeof(out), 15);
+	free(control);
+	return rc == 0 ? 0 : -1;
+}

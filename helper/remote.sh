@@ -1,0 +1,182 @@
+# Runs on the remote host under a POSIX sh, fed on standard input after the
+# JS_* assignments written by jupyssh (remote.c). It starts, inspects or
+# stops the one notebook jupyssh runs for a port, and ends by printing one
+# line: "jupyssh-result WORDS...". The token arrives on stdin, so it is in
+# no process's arguments; the notebook reads it from its environment.
+
+umask 077
+say() { printf 'jupyssh-result %s\n' "$*"; }
+fail() { say error "$*"; exit 1; }
+
+# "~" means the remote home in directory and env paths.
+expand() {
+	case $1 in
+	"~") printf '%s' "$HOME" ;;
+	"~/"*) printf '%s/%s' "$HOME" "${1#"~/"}" ;;
+	*) printf '%s' "$1" ;;
+	esac
+}
+
+nap() { sleep 0.1 2>/dev/null || sleep 1; }
+
+state=${XDG_STATE_HOME:-$HOME/.local/state}/jupyssh
+mkdir -p "$state" && chmod 700 "$state" || fail "cannot create $state"
+base=$state/nb-$JS_PORT
+rt=$base.runtime
+
+# Sets pid and info when our notebook for this port is alive and is the
+# process we started: the pid file, the runtime file Jupyter wrote for that
+# very pid in our private runtime folder, and its command line agree.
+ours() {
+	pid= info=
+	[ -r "$base.pid" ] || return 1
+	read -r pid < "$base.pid" || return 1
+	case $pid in '' | *[!0-9]*) return 1 ;; esac
+	kill -0 "$pid" 2>/dev/null || return 1
+	for f in "$rt"/*server-"$pid".json; do
+		[ -r "$f" ] && info=$f
+	done
+	[ -n "$info" ] || return 1
+	if [ -r "/proc/$pid/cmdline" ]; then
+		tr '\0' ' ' < "/proc/$pid/cmdline" | grep -q jupyter || return 1
+	fi
+	return 0
+}
+
+# A field of Jupyter's runtime file (json.dump with indent: one per line).
+field() {
+	sed -n "s/^ *\"$1\": *\"\{0,1\}\([^\",]*\)\"\{0,1\},\{0,1\} *\$/\1/p" \
+	    "$info" | head -n 1
+}
+
+# Two starts for one port must never start two notebooks.
+lock() {
+	tries=0
+	while ! mkdir "$base.lock" 2>/dev/null; do
+		holder=
+		[ -r "$base.lock/pid" ] && read -r holder < "$base.lock/pid"
+		if [ -n "$holder" ] && ! kill -0 "$holder" 2>/dev/null; then
+			rm -rf "$base.lock"
+			continue
+		fi
+		tries=$((tries + 1))
+		[ "$tries" -gt $((JS_TIMEOUT * 10 + 100)) ] &&
+		    fail "another start still holds $base.lock"
+		nap
+	done
+	echo $$ > "$base.lock/pid"
+	trap 'rm -rf "$base.lock"' EXIT
+	trap 'exit 1' HUP INT TERM
+}
+
+activate() {
+	case $JS_ENV in
+	'') ;;
+	conda:*)
+		name=${JS_ENV#conda:}
+		if ! command -v conda >/dev/null 2>&1; then
+			for c in "$HOME"/miniconda3 "$HOME"/anaconda3 \
+			    "$HOME"/miniforge3 "$HOME"/mambaforge /opt/conda; do
+				if [ -r "$c/etc/profile.d/conda.sh" ]; then
+					. "$c/etc/profile.d/conda.sh"
+					break
+				fi
+			done
+		fi
+		command -v conda >/dev/null 2>&1 ||
+		    fail "conda not found for JupyterEnv $JS_ENV"
+		eval "$(conda shell.posix hook 2>/dev/null)" 2>/dev/null
+		conda activate "$name" >/dev/null 2>&1 ||
+		    fail "conda environment $name not found"
+		;;
+	*)
+		envdir=$(expand "$JS_ENV")
+		[ -r "$envdir/bin/activate" ] ||
+		    fail "no virtualenv at $JS_ENV ($envdir/bin/activate missing)"
+		. "$envdir/bin/activate" >/dev/null 2>&1 ||
+		    fail "activating $JS_ENV failed"
+		;;
+	esac
+}
+
+start() {
+	lock
+	if ours; then
+		say ok "$(field port)" "$(field token)" "$pid" reused
+		exit 0
+	fi
+	rm -rf "$rt" "$base.pid"
+	dir=$(expand "${JS_DIR:-~}")
+	cd "$dir" 2>/dev/null || fail "cannot enter $JS_DIR on the remote"
+	activate
+	PATH=$PATH:$HOME/.local/bin
+	set -- $JS_CMD
+	command -v "$1" >/dev/null 2>&1 ||
+	    fail "$1 not found${JS_ENV:+ after activating $JS_ENV}"
+	mkdir -p "$rt" || fail "cannot create $rt"
+	export JUPYTER_RUNTIME_DIR="$rt" JUPYTER_TOKEN="$JS_TOKEN"
+	# Its own session: the notebook outlives this login.
+	detach=
+	command -v setsid >/dev/null 2>&1 && detach=setsid
+	$detach "$@" --no-browser --ip=127.0.0.1 --port="$JS_PORT" \
+	    --port-retries=0 < /dev/null > "$base.log" 2>&1 &
+	pid=$!
+	unset JUPYTER_TOKEN
+	echo "$pid" > "$base.pid"
+	waited=0
+	while :; do
+		if ours; then
+			say ok "$(field port)" "$(field token)" "$pid" started
+			exit 0
+		fi
+		if ! kill -0 "$pid" 2>/dev/null; then
+			rm -f "$base.pid"
+			fail "notebook exited at start: $(tail -n 2 "$base.log" |
+			    tr '\n' ' ')"
+		fi
+		waited=$((waited + 1))
+		if [ "$waited" -gt $((JS_TIMEOUT * 10)) ]; then
+			kill "$pid" 2>/dev/null
+			rm -f "$base.pid"
+			fail "notebook not ready after ${JS_TIMEOUT}s: $(tail -n 2 \
+			    "$base.log" | tr '\n' ' ')"
+		fi
+		nap
+	done
+}
+
+status() {
+	if ours; then
+		say running "$(field port)" "$(field token)" "$pid" \
+		    "$(field notebook_dir)$(field root_dir)"
+	else
+		say stopped
+	fi
+}
+
+stop() {
+	lock
+	if ! ours; then
+		rm -rf "$rt" "$base.pid"
+		say stopped none
+		exit 0
+	fi
+	kill -TERM "$pid" 2>/dev/null
+	n=0
+	while kill -0 "$pid" 2>/dev/null && [ "$n" -lt 100 ]; do
+		n=$((n + 1))
+		nap
+	done
+	kill -KILL "$pid" 2>/dev/null
+	# Kernels it left: its own process group (setsid made it the leader).
+	kill -KILL -- "-$pid" 2>/dev/null
+	rm -rf "$rt" "$base.pid"
+	say stopped "$pid"
+}
+
+case $JS_MODE in
+start) start ;;
+status) status ;;
+stop) stop ;;
+*) fail "unknown mode $JS_MODE" ;;
+esac

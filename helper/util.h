@@ -1,0 +1,16 @@
+/* Small helpers shared by the jupyssh commands. */
+#ifndef JUPYSSH_UTIL_H
+#define JUPYSSH_UTIL_H
+
+#include <stddef.h>
+
+void	warnx_(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void	say_on(int fd, const char *fmt, ...)
+	    __attribute__((format(printf, 2, 3)));
+int	random_token(char *buf, size_t len);
+int	http_ok(int port, const char *path, const char *token);
+int	port_is_free(int port);
+const char *home_dir(void);
+char	*expand_tilde(const char *path);
+
+#endif

@@ -1,0 +1,325 @@
+/*
+ * libjupyssh.so: preloaded into ssh, it shows ssh a configuration in which
+ * the Jupyter* directives have become native OpenSSH options.
+ *
+ * The only hooks are fopen and fopen64, which is how ssh opens its config
+ * files. In any process that is not ssh they go straight to the real
+ * function. In ssh, the user's top-level config (~/.ssh/config, from the
+ * passwd entry as ssh does, or the -F file) is presented as a 0600 memfd:
+ * its own lines with Jupyter lines commented out (so ssh never sees them),
+ * then the translated block for the host on the command line. Included
+ * files that hold Jupyter lines are presented the same way, without a block.
+ * On any error the real file is returned: ssh behaves as if jupyssh were
+ * not there.
+ */
+#include <sys/mman.h>
+#include <sys/stat.h>
+
+#include <dlfcn.h>
+#include <errno.h>
+#include <limits.h>
+#include <pthread.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../common/readconf.h"
+#include "sshargs.h"
+#include "translate.h"
+
+#define EXPORT	__attribute__((visibility("default")))
+
+typedef FILE *fopen_fn(const char *, const char *);
+
+static fopen_fn *real_fopen, *real_fopen64;
+static pthread_once_t real_once = PTHREAD_ONCE_INIT;
+static __thread int in_shim;	/* our own fopen calls go to the real one */
+
+static int	  is_ssh;
+
+static struct plan {
+	int			 made;
+	int			 off;		/* disabled or failed: hands off */
+	int			 parsed;	/* the command line was read */
+	struct ssh_args		 args;
+	char			 home[PATH_MAX];
+	char			 top[PATH_MAX];	/* the top-level config */
+	struct jupyter_options	 opts;
+	struct config_reader	 reader;
+	char			*block;		/* translated options, or NULL */
+} plan;
+
+static pthread_mutex_t plan_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* Every real symbol, resolved in one place; our own hook is an error. */
+static void
+resolve_real(void)
+{
+	real_fopen = (fopen_fn *)dlsym(RTLD_NEXT, "fopen");
+	real_fopen64 = (fopen_fn *)dlsym(RTLD_NEXT, "fopen64");
+	if (real_fopen == fopen)
+		real_fopen = NULL;
+	if (real_fopen64 == fopen64)
+		real_fopen64 = NULL;
+}
+
+static const char *
+base_name(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	return slash != NULL ? slash + 1 : path;
+}
+
+/*
+ * glibc hands constructors argc and argv. ssh overwrites its argv strings
+ * (setproctitle emulation) before it reads any config, so its command line
+ * is read here, into static storage: no allocation, no file, no output.
+ */
+__attribute__((constructor)) static void
+shim_init(int argc, char **argv, char **envp)
+{
+	(void)envp;
+	pthread_once(&real_once, resolve_real);
+	if (argc > 0 && argv != NULL && argv[0] != NULL &&
+	    strcmp(base_name(argv[0]), "ssh") == 0) {
+		is_ssh = 1;
+		plan.parsed = parse_ssh_args(argc, argv, &plan.args) == 0;
+	}
+}
+
+/* The helper sits next to us: PREFIX/lib -> PREFIX/bin, or the build tree. */
+static int
+find_helper(char *buf, size_t len)
+{
+	static const char *const rel[] = { "../bin/jupyssh",
+	    "../helper/jupyssh", NULL };
+	const char *env = getenv("JUPYSSH_HELPER");
+	char dir[PATH_MAX], cand[PATH_MAX * 2];
+	Dl_info info;
+	char *slash;
+	int i;
+
+	if (env != NULL && *env == '/')
+		return snprintf(buf, len, "%s", env) < (int)len ? 0 : -1;
+	if (dladdr((void *)shim_init, &info) == 0 || info.dli_fname == NULL ||
+	    realpath(info.dli_fname, dir) == NULL ||
+	    (slash = strrchr(dir, '/')) == NULL)
+		return -1;
+	*slash = '\0';
+	for (i = 0; rel[i] != NULL; i++) {
+		snprintf(cand, sizeof(cand), "%s/%s", dir, rel[i]);
+		if (access(cand, X_OK) == 0 && realpath(cand, buf) != NULL &&
+		    strlen(buf) < len)
+			return 0;
+	}
+	return -1;
+}
+
+static int
+is_top_level(const char *path)
+{
+	if (plan.args.config[0] != '\0')
+		return strcmp(path, plan.args.config) == 0;
+	return strcmp(path, plan.top) == 0;
+}
+
+static void
+make_plan(void)
+{
+	const char *host = plan.parsed ? plan.args.host : NULL;
+	char helper[PATH_MAX];
+	struct passwd *pw;
+	int n;
+
+	plan.made = 1;
+	if ((pw = getpwuid(getuid())) == NULL || pw->pw_dir == NULL ||
+	    snprintf(plan.home, sizeof(plan.home), "%s", pw->pw_dir) >=
+	    (int)sizeof(plan.home)) {
+		plan.off = 1;
+		return;
+	}
+	n = snprintf(plan.top, sizeof(plan.top), "%s/.ssh/config", plan.home);
+	if (n < 0 || (size_t)n >= sizeof(plan.top)) {
+		plan.off = 1;
+		return;
+	}
+	options_init(&plan.opts);
+	reader_init(&plan.reader, host, plan.home, &plan.opts);
+	if (config_resolve(&plan.reader, plan.args.config[0] != '\0' ?
+	    plan.args.config : NULL) != 0)
+		return;		/* reported; Jupyter lines are hidden, no more */
+	options_fill_defaults(&plan.opts);
+	/* The helper's own ssh calls must not start anything again. */
+	if (getenv("JUPYSSH_INNER") != NULL || host == NULL ||
+	    !wants_notebook(&plan.args, &plan.opts))
+		return;
+	if (!host_is_plain(host)) {
+		fprintf(stderr, "jupyssh: %s: host name \"%s\" has characters "
+		    "jupyssh cannot pass on; not starting the notebook\n",
+		    plan.opts.port_origin, host);
+		return;
+	}
+	if (find_helper(helper, sizeof(helper)) == -1) {
+		fprintf(stderr, "jupyssh: %s: cannot find the jupyssh helper "
+		    "next to libjupyssh.so (set JUPYSSH_HELPER)\n",
+		    plan.opts.port_origin);
+		return;
+	}
+	plan.block = translate(&plan.args, &plan.opts, helper);
+}
+
+static int
+write_all(int fd, const char *buf, size_t len)
+{
+	ssize_t n;
+
+	while (len > 0) {
+		if ((n = write(fd, buf, len)) == -1) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		buf += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+/*
+ * The file as ssh should see it: Jupyter lines commented out (line numbers
+ * stay right for ssh's own messages), then block. NULL from the real
+ * fopen, with its errno, whenever there is nothing to change.
+ */
+static FILE *
+present(const char *path, const char *block, int check_perm, fopen_fn *real)
+{
+	FILE *orig, *f;
+	struct stat st;
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t len;
+	int fd, ok = 1;
+
+	if ((orig = real(path, "r")) == NULL) {
+		if (errno != ENOENT || block == NULL)
+			return NULL;
+	} else {
+		if (fstat(fileno(orig), &st) == -1)
+			return orig;
+		/* Leave ssh's own permission check something to refuse. */
+		if (check_perm && ((st.st_uid != 0 && st.st_uid != getuid()) ||
+		    (st.st_mode & 022) != 0))
+			return orig;
+		if (block == NULL &&
+		    !reader_is_marked(&plan.reader, st.st_dev, st.st_ino))
+			return orig;
+	}
+	if ((fd = memfd_create("jupyssh-config", MFD_CLOEXEC)) == -1 ||
+	    fchmod(fd, 0600) == -1)
+		goto fail;
+	while (orig != NULL && ok && (len = getline(&line, &cap, orig)) != -1)
+		ok = (!is_jupyter_keyword(line) || write_all(fd, "#", 1) == 0) &&
+		    write_all(fd, line, (size_t)len) == 0;
+	if (ok && block != NULL)
+		ok = write_all(fd, block, strlen(block)) == 0;
+	if (!ok || lseek(fd, 0, SEEK_SET) == -1 ||
+	    (f = fdopen(fd, "r")) == NULL)
+		goto fail;
+	free(line);
+	if (orig != NULL)
+		fclose(orig);
+	return f;
+ fail:
+	fprintf(stderr, "jupyssh: %s: cannot present config: %s\n", path,
+	    strerror(errno));
+	free(line);
+	if (fd != -1)
+		close(fd);
+	if (orig != NULL) {
+		rewind(orig);
+		return orig;
+	}
+	return real(path, "r");
+}
+
+static FILE *
+hooked_fopen(const char *path, const char *mode, fopen_fn *real)
+{
+	const char *disable;
+	struct stat st;
+	FILE *f = NULL;
+	int candidate, saved_errno = errno, top;
+
+	if (!plan.made) {
+		disable = getenv("JUPYSSH_DISABLE");
+		if (disable != NULL && *disable != '\0' &&
+		    strcmp(disable, "0") != 0)
+			plan.made = plan.off = 1;
+	}
+	if (plan.args.config[0] != '\0')
+		candidate = strcmp(path, plan.args.config) == 0 &&
+		    strcasecmp(path, "none") != 0;
+	else {
+		size_t n = strlen(path);
+
+		candidate = n >= 12 && strcmp(path + n - 12, "/.ssh/config") == 0;
+	}
+	/* Plan only at the config: earlier fopens may be inside nss. */
+	if (!plan.made && candidate)
+		make_plan();
+	if (!plan.made || plan.off) {
+		errno = saved_errno;
+		return real(path, mode);
+	}
+	top = candidate && is_top_level(path);
+	if (top)
+		f = present(path, plan.block, plan.args.config[0] == '\0', real);
+	else if (plan.reader.nmarked > 0 && stat(path, &st) == 0 &&
+	    reader_is_marked(&plan.reader, st.st_dev, st.st_ino))
+		f = present(path, NULL, 1, real);
+	else {
+		errno = saved_errno;
+		return real(path, mode);
+	}
+	if (f != NULL)
+		errno = saved_errno;
+	return f;
+}
+
+static FILE *
+dispatch(const char *path, const char *mode, fopen_fn *real)
+{
+	FILE *f;
+
+	if (real == NULL) {
+		errno = ENOSYS;
+		return NULL;
+	}
+	/* Not ours: not ssh, our own reads, or not a plain read. */
+	if (!is_ssh || in_shim || path == NULL || mode == NULL ||
+	    mode[0] != 'r' || strchr(mode, '+') != NULL)
+		return real(path, mode);
+	in_shim = 1;
+	pthread_mutex_lock(&plan_lock);
+	f = hooked_fopen(path, mode, real);
+	pthread_mutex_unlock(&plan_lock);
+	in_shim = 0;
+	return f;
+}
+
+EXPORT FILE *
+fopen(const char *path, const char *mode)
+{
+	pthread_once(&real_once, resolve_real);
+	return dispatch(path, mode, real_fopen);
+}
+
+EXPORT FILE *
+fopen64(const char *path, const char *mode)
+{
+	pthread_once(&real_once, resolve_real);
+	return dispatch(path, mode, real_fopen64);
+}

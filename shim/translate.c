@@ -1,0 +1,111 @@
+/*
+ * The Jupyter settings of the host being connected to, written as the ssh
+ * options that make ssh do the work: a LocalForward bound to 127.0.0.1, a
+ * LocalCommand that runs the helper, and a control master that the helper
+ * reuses, so that nothing authenticates twice.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "../common/readconf.h"
+#include "sshargs.h"
+#include "translate.h"
+
+/* Should this ssh invocation bring the notebook up? */
+int
+wants_notebook(const struct ssh_args *a, const struct jupyter_options *o)
+{
+	if (o->port == 0 || o->autostart == AUTOSTART_NO)
+		return 0;
+	/* Not a session of its own: -V, -O, -W, sftp, scp and their kin. */
+	if (a->info_only || a->control_command || a->stdio_forward ||
+	    a->subsystem || a->no_local_command || a->clear_forwardings ||
+	    a->own_local_command)
+		return 0;
+	if (a->command && o->autostart != AUTOSTART_YES)
+		return 0;
+	return 1;
+}
+
+/*
+ * Single-quotes s for the shell that runs LocalCommand. ssh expands
+ * %-tokens in LocalCommand before the shell sees it, so a literal '%'
+ * is doubled unless the tokens are meant (keep_tokens).
+ * Returns the length needed, like snprintf.
+ */
+size_t
+quote_for_local_command(char *dst, size_t len, const char *s, int keep_tokens)
+{
+	size_t n = 0;
+
+#define PUT(c)	do { if (n + 1 < len) dst[n] = (c); n++; } while (0)
+	PUT('\'');
+	for (; *s != '\0'; s++) {
+		if (*s == '\'') {
+			PUT('\''); PUT('\\'); PUT('\''); PUT('\'');
+		} else if (*s == '%' && !keep_tokens) {
+			PUT('%'); PUT('%');
+		} else
+			PUT(*s);
+	}
+	PUT('\'');
+#undef PUT
+	if (len > 0)
+		dst[n < len ? n : len - 1] = '\0';
+	return n;
+}
+
+static char *
+quoted(const char *s, int keep_tokens)
+{
+	size_t n = quote_for_local_command(NULL, 0, s, keep_tokens);
+	char *q;
+
+	if ((q = malloc(n + 1)) != NULL)
+		quote_for_local_command(q, n + 1, s, keep_tokens);
+	return q;
+}
+
+/* Returns a malloc'd block of ssh_config text, or NULL. */
+char *
+translate(const struct ssh_args *a, const struct jupyter_options *o,
+    const char *helper)
+{
+	const char *control = JUPYSSH_CONTROL_PATH;
+	char *qhelper = NULL, *qconfig = NULL, *qcontrol = NULL, *out = NULL;
+	int own_control = 0;
+
+	if (a->control_path[0] != '\0' && strcasecmp(a->control_path, "none"))
+		control = a->control_path, own_control = 1;
+	else if (o->control_path != NULL &&
+	    strcasecmp(o->control_path, "none") != 0)
+		control = o->control_path, own_control = 1;
+
+	if ((qhelper = quoted(helper, 0)) == NULL ||
+	    (qcontrol = quoted(control, 1)) == NULL ||
+	    (a->config[0] != '\0' && (qconfig = quoted(a->config, 0)) == NULL))
+		goto out;
+	if (asprintf(&out,
+	    "\n# jupyssh: JupyterPort %d (%s)\n"
+	    "Host %s\n"
+	    "\tLocalForward 127.0.0.1:%d 127.0.0.1:%d\n"
+	    "\tPermitLocalCommand yes\n"
+	    "\tLocalCommand %s hook%s%s %s %s\n"
+	    "\tControlMaster auto\n"
+	    "%s%s%s",
+	    o->port, o->port_origin ? o->port_origin : "?",
+	    a->host,
+	    o->local_port, o->port,
+	    qhelper, qconfig ? " -F " : "", qconfig ? qconfig : "",
+	    a->host, qcontrol,
+	    own_control ? "" : "\tControlPath ", own_control ? "" : control,
+	    own_control ? "" : "\n") == -1)
+		out = NULL;
+ out:
+	free(qhelper);
+	free(qconfig);
+	free(qcontrol);
+	return out;
+}
