@@ -1,0 +1,51 @@
+# jupyssh start/url/status/stop without an ssh session open.
+. "$(dirname "$0")/lib.sh"
+reset_all
+jupyter_config <<'EOC'
+Host gpu-box
+    JupyterPort 18889
+    JupyterLocalPort 28890
+    JupyterDirectory ~/project
+EOC
+
+out=$(laptop jupyssh status gpu-box 2>&1)
+rc=$?
+check_eq status-stopped "$rc $out" "3 gpu-box: stopped"
+
+url=$(laptop jupyssh start gpu-box 2>"$ROOT/start.err")
+rc=$?
+case $rc$url in
+0http://127.0.0.1:28890/?token=*) pass start-prints-url ;;
+*) fail start-prints-url "exit 0 and the URL on stdout, got $rc '$url'" "$(cat "$ROOT/start.err")" ;;
+esac
+check_eq start-runs-code "$(run_cell "$url" 'import os; print(os.getcwd())' 2>&1)" "$REMOTE_HOME/project"
+check_eq url "$(laptop jupyssh url gpu-box 2>&1)" "$url"
+again=$(laptop jupyssh start gpu-box 2>&1)
+check_eq start-again-same-url "$again" "$url"
+check_eq one-notebook "$(remote_notebooks | wc -l)" 1
+pid=$(cat "$RSTATE/nb-18889.pid")
+out=$(laptop jupyssh status gpu-box 2>&1)
+check_eq status-running "$out" "gpu-box: running, pid $pid, remote port 18889, folder $REMOTE_HOME/project, local port 28890 (forwarded)"
+case $out in *"${url##*token=}"*) fail status-hides-token "token printed by status" ;; *) pass status-hides-token ;; esac
+
+out=$(laptop jupyssh stop gpu-box 2>&1)
+check_eq stop "$out" "jupyssh: gpu-box: notebook stopped (pid $pid)"
+check_eq stop-ends-notebook "$(remote_notebooks | wc -l)" 0
+if wait_for 10 sh -c "! pgrep -u $LAPTOP_USER -x ssh >/dev/null"; then
+	pass stop-ends-forward
+else
+	fail stop-ends-forward "ssh left: $(pgrep -a -u "$LAPTOP_USER")"
+fi
+out=$(laptop jupyssh stop gpu-box 2>&1)
+check_eq stop-twice "$?: $out" "0: jupyssh: gpu-box: no notebook of jupyssh's was running"
+out=$(laptop jupyssh url gpu-box 2>&1)
+check_eq url-when-stopped "$?: $out" "1: jupyssh: gpu-box: no notebook running (jupyssh start gpu-box)"
+
+# Usage and unknown hosts.
+out=$(laptop jupyssh 2>&1)
+check_eq usage-exit "$?" 2
+out=$(laptop jupyssh frobnicate gpu-box 2>&1)
+check_eq unknown-command "$?: $(echo "$out" | head -n 1)" '2: jupyssh: unknown command "frobnicate"'
+out=$(laptop jupyssh start nowhere 2>&1)
+check_eq not-a-jupyter-host "$?: $out" "1: jupyssh: nowhere: no JupyterPort for this host (see ~/.ssh/jupyter_config)"
+reset_all

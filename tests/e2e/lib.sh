@@ -1,0 +1,93 @@
+# Shared by the end-to-end tests: who runs what, and how results are said.
+# A test script sources this, then calls its cases; see tests/run.
+
+. /tmp/jupyssh-sandbox/env || { echo "FAIL: e2e: no sandbox"; exit 1; }
+TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+T=$(basename "$0" .sh)
+PREFIX=$ROOT/prefix
+SHIM=$PREFIX/lib/libjupyssh.so
+JSTATE=$LAPTOP_HOME/.local/state/jupyssh
+RSTATE=$REMOTE_HOME/.local/state/jupyssh
+TOOLS=$TOP/tests/tools
+export JUPYSSH_PREFIX=$PREFIX
+PY=/usr/bin/python3
+
+pass() { echo "PASS: e2e/$T/$1"; }
+fail() {
+	echo "FAIL: e2e/$T/$1: $2"
+	[ -z "$3" ] || printf '%s\n' "$3" | tail -n 8 | sed 's/^/  | /'
+}
+# check NAME GOT WANT
+check_eq() {
+	if [ "$2" = "$3" ]; then pass "$1"; else fail "$1" "expected '$3', got '$2'"; fi
+}
+
+# As the laptop user, with the shim preloaded (EXTRA_ENV adds NAME=VALUE words).
+laptop() {
+	AS_LAPTOP_ENV="LD_PRELOAD=$SHIM ${EXTRA_ENV:-}" "$TOP/tests/sandbox/as-laptop" "$@"
+}
+# As the laptop user, without the shim: what plain ssh does.
+laptop_plain() {
+	AS_LAPTOP_ENV="${EXTRA_ENV:-}" "$TOP/tests/sandbox/as-laptop" "$@"
+}
+# As the laptop user with the shim, under a pseudo-terminal, as a person
+# typing: laptop_tty [pty-run options...] -- CMD ARGS...
+laptop_tty() {
+	local opts=()
+	while [ $# -gt 0 ] && [ "$1" != -- ]; do
+		opts+=("$1")
+		shift
+	done
+	shift
+	"$TOOLS/pty-run" "${opts[@]}" -- env AS_LAPTOP_ENV="LD_PRELOAD=$SHIM ${EXTRA_ENV:-}" \
+	    JUPYSSH_PREFIX="$PREFIX" "$TOP/tests/sandbox/as-laptop" "$@"
+}
+
+# The laptop user's files.
+put_laptop_file() {	# PATH MODE < text
+	cat > "$1" && chown "$LAPTOP_USER:$LAPTOP_USER" "$1" && chmod "$2" "$1"
+}
+jupyter_config() {	# < text
+	put_laptop_file "$LAPTOP_HOME/.ssh/jupyter_config" 600
+}
+ssh_config_default() {
+	put_laptop_file "$LAPTOP_HOME/.ssh/config" 600 < "$ROOT/ssh_config.orig"
+}
+
+# Jupyter processes of the remote user, one pid a line.
+remote_notebooks() {
+	pgrep -u "$REMOTE_USER" -f 'jupyter-(notebook|lab|server)' | sort
+}
+# Ends every notebook and ssh process the tests made; removes state.
+reset_all() {
+	pkill -u "$LAPTOP_USER" -f 'ssh|jupyssh' 2>/dev/null
+	pkill -u "$REMOTE_USER" 2>/dev/null
+	for i in $(seq 50); do
+		pgrep -u "$REMOTE_USER" >/dev/null || pgrep -u "$LAPTOP_USER" >/dev/null || break
+		sleep 0.1
+	done
+	pkill -KILL -u "$REMOTE_USER" 2>/dev/null
+	pkill -KILL -u "$LAPTOP_USER" 2>/dev/null
+	rm -rf "$RSTATE" "$JSTATE" "$LAPTOP_HOME"/.ssh/jupyssh-*
+	ssh_config_default
+}
+
+# Waits up to $1 seconds for the command to succeed.
+wait_for() {
+	local t=$1 i
+	shift
+	for i in $(seq $((t * 10))); do
+		"$@" && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+# A notebook URL in the text, as jupyssh prints it.
+url_in() { grep -o 'http://127\.0\.0\.1:[0-9]*/?token=[0-9a-f]*' | head -n 1; }
+
+# Runs python code in a kernel through the URL (from the laptop side).
+run_cell() {	# URL CODE
+	local base=${1%%/?token=*} token=${1##*token=}
+	JUPYTER_TOKEN=$token timeout 90 "$TOOLS/nbclient" "$base" "$2"
+}
