@@ -146,7 +146,11 @@ cmd_start(const char *host)
 		c.control = strdup(ctl);
 		if (ssh_start_master(&c, hc.opts.local_port,
 		    hc.opts.port) == -1) {
-			warnx_("%s: ssh connection failed", host);
+			char *why = state_last_line(host, "log");
+
+			warnx_("%s: ssh failed: %s", host, why ? why :
+			    "no reason given");
+			free(why);
 			return 1;
 		}
 		started_master = 1;

@@ -19,6 +19,7 @@
 #include "../common/readconf.h"
 #include "remote.h"
 #include "remote_sh.h"
+#include "state.h"
 #include "util.h"
 
 #define MAX_ARGS	32
@@ -96,6 +97,53 @@ base_args(const struct conn *c, const char **argv, char *control)
 	return n;
 }
 
+/* Waits for pid until the deadline, then ends it; its exit status. */
+static int
+reap(pid_t pid, time_t deadline)
+{
+	struct timespec nap = { 0, 20 * 1000 * 1000 };
+	int status;
+	pid_t r;
+
+	while ((r = waitpid(pid, &status, WNOHANG)) == 0) {
+		if (time(NULL) >= deadline) {
+			kill(pid, SIGTERM);
+			waitpid(pid, &status, 0);
+			return 255;
+		}
+		nanosleep(&nap, NULL);
+	}
+	if (r == -1)
+		return -1;
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 255;
+}
+
+/*
+ * Runs a background master (ssh -f): the process that stays holds
+ * whatever stdout and stderr it was given, so they must not be pipes
+ * anyone waits on. stdout goes to /dev/null, stderr to the host's log.
+ */
+static int
+run_detached(const char **argv, const char *host, int timeout)
+{
+	char log[PATH_MAX];
+	pid_t pid;
+	int fd;
+
+	if ((pid = fork()) == -1)
+		return -1;
+	if (pid == 0) {
+		if ((fd = open("/dev/null", O_RDWR)) != -1)
+			dup2(fd, 1);
+		if (state_path(host, "log", log, sizeof(log)) == 0 &&
+		    (fd = open(log, O_WRONLY | O_CREAT | O_APPEND, 0600)) != -1)
+			dup2(fd, 2);
+		execvp(argv[0], (char *const *)argv);
+		_exit(127);
+	}
+	return reap(pid, time(NULL) + timeout);
+}
+
 /*
  * Runs argv with input on its stdin; its stdout into out (NUL-ended),
  * stderr where ours goes. Gives up after timeout seconds.
@@ -104,7 +152,7 @@ static int
 run(const char **argv, const char *input, char *out, size_t outlen,
     int timeout)
 {
-	int in[2] = { -1, -1 }, from[2] = { -1, -1 }, status, r;
+	int in[2] = { -1, -1 }, from[2] = { -1, -1 }, r;
 	size_t got = 0, sent = 0, inlen = input ? strlen(input) : 0;
 	struct pollfd pfd[2];
 	time_t deadline = time(NULL) + timeout;
@@ -171,11 +219,7 @@ run(const char **argv, const char *input, char *out, size_t outlen,
 		close(in[1]);
 	if (from[0] != -1)
 		close(from[0]);
-	while ((r = waitpid(pid, &status, 0)) == -1 && errno == EINTR)
-		;
-	if (r == -1)
-		return -1;
-	return WIFEXITED(status) ? WEXITSTATUS(status) : 255;
+	return reap(pid, deadline + 5);
  fail:
 	r = errno;
 	close(in[0]); close(in[1]); close(from[0]); close(from[1]);
@@ -310,7 +354,7 @@ int
 ssh_start_master(const struct conn *c, int local_port, int remote_port)
 {
 	const char *argv[MAX_ARGS];
-	char *control, fwd[64], out[256];
+	char *control, fwd[64];
 	int n, rc;
 
 	if ((control = control_option(c)) == NULL)
@@ -333,7 +377,7 @@ ssh_start_master(const struct conn *c, int local_port, int remote_port)
 	argv[n++] = "--";
 	argv[n++] = c->host;
 	argv[n] = NULL;
-	rc = run(argv, NULL, out, sizeof(out), 120);
+	rc = run_detached(argv, c->host, 120);
 	free(control);
 	return rc == 0 ? 0 : -1;
 }

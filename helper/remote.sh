@@ -19,6 +19,17 @@ expand() {
 
 nap() { sleep 0.1 2>/dev/null || sleep 1; }
 
+# kill -0 also succeeds for a zombie: a notebook that died but was not
+# reaped yet is not alive.
+alive() {
+	kill -0 "$1" 2>/dev/null || return 1
+	[ -r "/proc/$1/stat" ] || return 0
+	case $(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null) in
+	Z* | X*) return 1 ;;
+	esac
+	return 0
+}
+
 state=${XDG_STATE_HOME:-$HOME/.local/state}/jupyssh
 mkdir -p "$state" && chmod 700 "$state" || fail "cannot create $state"
 base=$state/nb-$JS_PORT
@@ -32,7 +43,7 @@ ours() {
 	[ -r "$base.pid" ] || return 1
 	read -r pid < "$base.pid" || return 1
 	case $pid in '' | *[!0-9]*) return 1 ;; esac
-	kill -0 "$pid" 2>/dev/null || return 1
+	alive "$pid" || return 1
 	for f in "$rt"/*server-"$pid".json; do
 		[ -r "$f" ] && info=$f
 	done
@@ -55,7 +66,7 @@ lock() {
 	while ! mkdir "$base.lock" 2>/dev/null; do
 		holder=
 		[ -r "$base.lock/pid" ] && read -r holder < "$base.lock/pid"
-		if [ -n "$holder" ] && ! kill -0 "$holder" 2>/dev/null; then
+		if [ -n "$holder" ] && ! alive "$holder"; then
 			rm -rf "$base.lock"
 			continue
 		fi
@@ -129,7 +140,7 @@ start() {
 			say ok "$(field port)" "$(field token)" "$pid" started
 			exit 0
 		fi
-		if ! kill -0 "$pid" 2>/dev/null; then
+		if ! alive "$pid"; then
 			rm -f "$base.pid"
 			fail "notebook exited at start: $(tail -n 2 "$base.log" |
 			    tr '\n' ' ')"
@@ -163,7 +174,7 @@ stop() {
 	fi
 	kill -TERM "$pid" 2>/dev/null
 	n=0
-	while kill -0 "$pid" 2>/dev/null && [ "$n" -lt 100 ]; do
+	while alive "$pid" && [ "$n" -lt 100 ]; do
 		n=$((n + 1))
 		nap
 	done

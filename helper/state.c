@@ -102,3 +102,21 @@ state_remove(const char *host, const char *kind)
 	if (state_path(host, kind, path, sizeof(path)) == 0)
 		unlink(path);
 }
+
+/* The last line of a state file (a log), for a one-line error. */
+char *
+state_last_line(const char *host, const char *kind)
+{
+	char path[PATH_MAX], line[1024], last[1024] = "";
+	FILE *f;
+
+	if (state_path(host, kind, path, sizeof(path)) == -1 ||
+	    (f = fopen(path, "r")) == NULL)
+		return NULL;
+	while (fgets(line, sizeof(line), f) != NULL)
+		if (line[0] != '\n' && line[0] != '\r')
+			memcpy(last, line, sizeof(last));
+	fclose(f);
+	last[strcspn(last, "\r\n")] = '\0';
+	return last[0] != '\0' ? strdup(last) : NULL;
+}

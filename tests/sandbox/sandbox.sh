@@ -68,7 +68,15 @@ sshd_listening() {
 	ip netns exec "$NETNS" ss -Hltn 'sport = :22' 2>/dev/null | grep -q .
 }
 
-no_procs_of() { ! pgrep -u "$1" >/dev/null 2>&1; }
+# Zombies do not count: they are dead, only not reaped yet.
+live_procs_of() { ps -u "$1" -o pid=,stat= 2>/dev/null | awk '$2 !~ /^Z/ { print $1 }'; }
+
+# Succeed if user $1 has no live process; else SIGKILL them all and fail.
+kill_user_procs() {
+	[ -z "$(live_procs_of "$1")" ] && return 0
+	pkill -KILL -u "$1" 2>/dev/null
+	return 1
+}
 
 do_down() {
 	local pid u
@@ -89,10 +97,9 @@ do_down() {
 
 	for u in $USERS; do
 		user_exists "$u" || continue
-		pkill -KILL -u "$u" 2>/dev/null
 		# A dying process may have forked meanwhile: repeat, bounded 5 s.
-		wait_for 50 sh -c "pkill -KILL -u $u; ! pgrep -u $u" >/dev/null 2>&1 ||
-			fatal "processes of $u survive SIGKILL: $(pgrep -d, -u "$u")"
+		wait_for 50 kill_user_procs "$u" ||
+			fatal "processes of $u survive SIGKILL: $(live_procs_of "$u" | tr "\n" " ")"
 	done
 
 	if netns_exists; then
@@ -110,7 +117,7 @@ do_down() {
 		if getent group "$u" >/dev/null; then
 			try "groupdel $u" groupdel "$u"
 		fi
-		rm -rf "/home/$u" "/var/mail/$u"
+		rm -rf "/home/${u:?}" "/var/mail/${u:?}"
 	done
 
 	rm -rf "$ROOT" || fatal "cannot remove $ROOT"
@@ -210,6 +217,8 @@ Host gpu-box
 EOF
 	chown "$LAPTOP_USER:$LAPTOP_USER" "$ssh_dir/config"
 	chmod 0600 "$ssh_dir/config"
+	# Tests change the config and put this one back.
+	install -m 0644 "$ssh_dir/config" "$ROOT/ssh_config.orig"
 
 	# Remote side: the laptop key opens jsgpu; jsother has its own key
 	# (root-only) so tests can act as a second, unrelated remote user.
@@ -248,7 +257,7 @@ do_status() {
 
 	for u in $USERS; do
 		if user_exists "$u"; then
-			echo "user $u: uid $(id -u "$u"), $(pgrep -c -u "$u") processes"
+			echo "user $u: uid $(id -u "$u"), $(live_procs_of "$u" | wc -l) processes"
 			ok=$((ok + 1))
 		else
 			echo "user $u: absent"; bad=$((bad + 1))
@@ -278,6 +287,12 @@ do_status() {
 		echo "root $ROOT: present"; ok=$((ok + 1))
 	else
 		echo "root $ROOT: absent"; bad=$((bad + 1))
+	fi
+	# up writes env last: its absence means up did not finish.
+	if [ -f "$ROOT/env" ]; then
+		echo "env $ROOT/env: present"; ok=$((ok + 1))
+	else
+		echo "env $ROOT/env: absent"; bad=$((bad + 1))
 	fi
 	if [ "$bad" = 0 ]; then
 		echo "state: up"
