@@ -97,6 +97,20 @@ base_args(const struct conn *c, const char **argv, char *control)
 	return n;
 }
 
+/* ssh's own messages go to the host's log; errors quote its last line. */
+static void
+stderr_to_log(const char *host)
+{
+	char log[PATH_MAX];
+	int fd;
+
+	if (state_path(host, "log", log, sizeof(log)) == 0 &&
+	    (fd = open(log, O_WRONLY | O_CREAT | O_APPEND, 0600)) != -1) {
+		dup2(fd, 2);
+		close(fd);
+	}
+}
+
 /* Waits for pid until the deadline, then ends it; its exit status. */
 static int
 reap(pid_t pid, time_t deadline)
@@ -126,7 +140,6 @@ reap(pid_t pid, time_t deadline)
 static int
 run_detached(const char **argv, const char *host, int timeout)
 {
-	char log[PATH_MAX];
 	pid_t pid;
 	int fd;
 
@@ -135,9 +148,7 @@ run_detached(const char **argv, const char *host, int timeout)
 	if (pid == 0) {
 		if ((fd = open("/dev/null", O_RDWR)) != -1)
 			dup2(fd, 1);
-		if (state_path(host, "log", log, sizeof(log)) == 0 &&
-		    (fd = open(log, O_WRONLY | O_CREAT | O_APPEND, 0600)) != -1)
-			dup2(fd, 2);
+		stderr_to_log(host);
 		execvp(argv[0], (char *const *)argv);
 		_exit(127);
 	}
@@ -145,12 +156,12 @@ run_detached(const char **argv, const char *host, int timeout)
 }
 
 /*
- * Runs argv with input on its stdin; its stdout into out (NUL-ended),
- * stderr where ours goes. Gives up after timeout seconds.
+ * Runs argv with input on its stdin, its stdout into out (NUL-ended),
+ * its stderr into the host's log. Gives up after timeout seconds.
  */
 static int
-run(const char **argv, const char *input, char *out, size_t outlen,
-    int timeout)
+run(const char **argv, const char *host, const char *input, char *out,
+    size_t outlen, int timeout)
 {
 	int in[2] = { -1, -1 }, from[2] = { -1, -1 }, r;
 	size_t got = 0, sent = 0, inlen = input ? strlen(input) : 0;
@@ -166,6 +177,7 @@ run(const char **argv, const char *input, char *out, size_t outlen,
 	if (pid == 0) {
 		dup2(in[0], 0);
 		dup2(from[1], 1);
+		stderr_to_log(host);
 		execvp(argv[0], (char *const *)argv);
 		fprintf(stderr, "jupyssh: %s: %s\n", argv[0], strerror(errno));
 		_exit(127);
@@ -311,12 +323,16 @@ remote_run(const struct conn *c, const char *mode,
 		input = all;
 		memcpy(input + len, remote_sh, sizeof(remote_sh));
 	}
-	n = run(argv, input, out, sizeof(out), o->start_timeout + 60);
+	n = run(argv, c->host, input, out, sizeof(out), o->start_timeout + 60);
 	parse_result(out, res);
 	if (n == 255 && strcmp(res->kind, "error") == 0 &&
-	    strncmp(res->detail, "no answer", 9) == 0)
-		snprintf(res->detail, sizeof(res->detail), "ssh to %s failed",
-		    c->host);
+	    strncmp(res->detail, "no answer", 9) == 0) {
+		char *why = state_last_line(c->host, "log");
+
+		snprintf(res->detail, sizeof(res->detail), "ssh failed: %s",
+		    why ? why : "no reason given");
+		free(why);
+	}
 	rc = strcmp(res->kind, "error") == 0 ? -1 : 0;
  out:
 	free(input);
@@ -340,7 +356,7 @@ ssh_control(const struct conn *c, const char *op)
 	argv[n++] = "--";
 	argv[n++] = c->host;
 	argv[n] = NULL;
-	rc = run(argv, NULL, out, sizeof(out), 15);
+	rc = run(argv, c->host, NULL, out, sizeof(out), 15);
 	free(control);
 	return rc == 0 ? 0 : -1;
 }
@@ -403,7 +419,7 @@ ssh_forward(const struct conn *c, const char *op, int local_port,
 	argv[n++] = "--";
 	argv[n++] = c->host;
 	argv[n] = NULL;
-	rc = run(argv, NULL, out, sizeof(out), 15);
+	rc = run(argv, c->host, NULL, out, sizeof(out), 15);
 	free(control);
 	return rc == 0 ? 0 : -1;
 }

@@ -32,8 +32,10 @@ warnx_(const char *fmt, ...)
 }
 
 /*
- * One line on a terminal that ssh may have put in raw mode (no output
- * processing), where "\n" alone would not return the carriage.
+ * One line on a terminal. ssh puts it in raw mode (no output processing)
+ * during an interactive session, where "\n" alone would not return the
+ * carriage, and the remote shell has likely printed its prompt already:
+ * there the line gets a line of its own.
  */
 void
 say_on(int fd, const char *fmt, ...)
@@ -41,16 +43,19 @@ say_on(int fd, const char *fmt, ...)
 	char buf[2048];
 	struct termios t;
 	va_list ap;
-	int n, raw;
+	int n, raw, at;
 
+	raw = isatty(fd) && tcgetattr(fd, &t) == 0 && !(t.c_oflag & OPOST);
+	at = raw ? 2 : 0;
+	memcpy(buf, "\r\n", 2);
 	va_start(ap, fmt);
-	n = vsnprintf(buf, sizeof(buf) - 3, fmt, ap);
+	n = vsnprintf(buf + at, sizeof(buf) - 5, fmt, ap);
 	va_end(ap);
 	if (n < 0)
 		return;
-	if ((size_t)n > sizeof(buf) - 3)
-		n = sizeof(buf) - 3;
-	raw = isatty(fd) && tcgetattr(fd, &t) == 0 && !(t.c_oflag & OPOST);
+	if ((size_t)n > sizeof(buf) - 5)
+		n = sizeof(buf) - 5;
+	n += at;
 	if (raw)
 		buf[n++] = '\r';
 	buf[n++] = '\n';
@@ -111,15 +116,19 @@ http_ok(int port, const char *path, const char *token)
 	return ok;
 }
 
-/* Whether nothing listens on 127.0.0.1:port. */
+/*
+ * Whether ssh could listen on 127.0.0.1:port. Like ssh, with SO_REUSEADDR:
+ * connections of an earlier forward in TIME_WAIT do not make it busy.
+ */
 int
 port_is_free(int port)
 {
 	struct sockaddr_in sin;
-	int fd, ok;
+	int fd, ok, on = 1;
 
 	if ((fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1)
 		return 0;
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on));
 	memset(&sin, 0, sizeof(sin));
 	sin.sin_family = AF_INET;
 	sin.sin_port = htons((unsigned short)port);
