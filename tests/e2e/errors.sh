@@ -39,7 +39,11 @@ case $rc:$out in
 "1:jupyssh: gpu-box: notebook exited at start: "*no-such-flag*) pass notebook-fails ;;
 *) fail notebook-fails "exit 1 and the notebook's own complaint" "$rc:$out" ;;
 esac
-check_eq notebook-fails-no-leftover "$(pgrep -u "$LAPTOP_USER" -x ssh | wc -l)" 0
+if wait_for 10 sh -c "! pgrep -u $LAPTOP_USER -x ssh >/dev/null"; then
+	pass notebook-fails-no-leftover
+else
+	fail notebook-fails-no-leftover "ssh left: $(pgrep -a -u "$LAPTOP_USER")"
+fi
 
 # Remote port already taken by someone else's program.
 ip netns exec "$NETNS" runuser -u "$OTHER_USER" -- sh -c \

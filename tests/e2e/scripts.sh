@@ -36,7 +36,7 @@ if cmp -s "$work/blob" "$work/blob.rsync" && [ ! -s "$work/rsync.err" ]; then pa
 
 # git clone and push over ssh.
 ip netns exec "$NETNS" runuser -u "$REMOTE_USER" -- sh -c \
-    'rm -rf ~/repo.git && git init -q --bare ~/repo.git'
+    'rm -rf ~/repo.git && git init -q --bare --initial-branch=main ~/repo.git'
 laptop sh -c "cd $work && rm -rf clone && git init -q clone && cd clone &&
     git -c user.name=t -c user.email=t@t commit -q --allow-empty -m one &&
     git push -q gpu-box:repo.git HEAD:refs/heads/main &&
