@@ -24,7 +24,8 @@
 enum opcode {
 	oBadOption, oIgnore, oHost, oMatch, oInclude, oControlPath,
 	oJupyterPort, oJupyterLocalPort, oJupyterDirectory, oJupyterEnv,
-	oJupyterCommand, oJupyterAutoStart, oJupyterStartTimeout
+	oJupyterCommand, oJupyterAutoStart, oJupyterStartTimeout,
+	oJupyterSocket, oJupyterStopOnExit
 };
 
 static const struct {
@@ -42,6 +43,8 @@ static const struct {
 	{ "jupytercommand",		oJupyterCommand },
 	{ "jupyterautostart",		oJupyterAutoStart },
 	{ "jupyterstarttimeout",	oJupyterStartTimeout },
+	{ "jupytersocket",		oJupyterSocket },
+	{ "jupyterstoponexit",		oJupyterStopOnExit },
 	{ NULL,				oBadOption }
 };
 
@@ -70,6 +73,8 @@ options_init(struct jupyter_options *o)
 	o->local_port = -1;
 	o->autostart = AUTOSTART_UNSET;
 	o->start_timeout = -1;
+	o->socket = -1;
+	o->stop_on_exit = -1;
 }
 
 void
@@ -83,6 +88,10 @@ options_fill_defaults(struct jupyter_options *o)
 		o->autostart = AUTOSTART_INTERACTIVE;
 	if (o->start_timeout == -1)
 		o->start_timeout = DEFAULT_START_TIMEOUT;
+	if (o->socket == -1)
+		o->socket = 0;
+	if (o->stop_on_exit == -1)
+		o->stop_on_exit = 0;
 }
 
 void
@@ -454,6 +463,24 @@ read_config_line(struct config_reader *r, char *line, const char *file,
 			}
 			if (*active == 1 && o->autostart == AUTOSTART_UNSET)
 				o->autostart = v;
+			break;
+		case oJupyterSocket:
+		case oJupyterStopOnExit:
+			if (strcasecmp(arg, "yes") == 0)
+				v = 1;
+			else if (strcasecmp(arg, "no") == 0)
+				v = 0;
+			else {
+				config_error(r, file, linenum, "%s: expected "
+				    "yes or no, not \"%s\"", keyword, arg);
+				return -1;
+			}
+			if (*active != 1)
+				break;
+			if (op == oJupyterSocket && o->socket == -1)
+				o->socket = v;
+			if (op == oJupyterStopOnExit && o->stop_on_exit == -1)
+				o->stop_on_exit = v;
 			break;
 		case oJupyterStartTimeout:
 			if ((v = parse_seconds(arg)) == -1) {

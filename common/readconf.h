@@ -24,6 +24,8 @@ struct jupyter_options {
 	char	*command;	/* JupyterCommand */
 	int	 autostart;	/* JupyterAutoStart */
 	int	 start_timeout;	/* JupyterStartTimeout, seconds */
+	int	 socket;	/* JupyterSocket: a Unix socket, not a port */
+	int	 stop_on_exit;	/* JupyterStopOnExit */
 	char	*control_path;	/* the user's own ControlPath, if any */
 	char	*port_origin;	/* "FILE:LINE" of JupyterPort, for messages */
 };

@@ -64,6 +64,19 @@ print_ready(int fd, const char *host, int local_port, const char *token,
 	free(url);
 }
 
+/* The local port of the URL printed last, else the configured one. */
+int
+local_port_of(const char *host, int configured)
+{
+	char *url = state_read(host, "url");
+	int port = configured;
+
+	if (url != NULL && sscanf(url, "http://127.0.0.1:%d/", &port) != 1)
+		port = configured;
+	free(url);
+	return port;
+}
+
 static int
 need_port(const struct host_config *hc)
 {
@@ -104,7 +117,7 @@ live_master(const char *host)
 	return NULL;
 }
 
-static void
+void
 connect_to(struct conn *c, const struct host_config *hc)
 {
 	memset(c, 0, sizeof(*c));
@@ -120,13 +133,19 @@ cmd_start(const char *host)
 	struct host_config hc;
 	struct remote_result res;
 	struct conn c;
-	char token[64], ctl[PATH_MAX], *url;
-	int started_master = 0;
+	char token[64], ctl[PATH_MAX], err[512], *url;
+	int started_master = 0, local_port;
+	int fd;
 
 	if (load_host(&hc, host, NULL) == -1 || need_port(&hc) == -1)
 		return 1;
 	if (random_token(token, sizeof(token)) == -1) {
 		warnx_("%s: no random bytes for a token", host);
+		return 1;
+	}
+	/* Concurrent starts for one host wait here, then share a master. */
+	if ((fd = state_lock(host)) == -1) {
+		warnx_("%s: cannot lock the local state folder", host);
 		return 1;
 	}
 	connect_to(&c, &hc);
@@ -137,15 +156,9 @@ cmd_start(const char *host)
 			    "socket", host);
 			return 1;
 		}
-		if (!port_is_free(hc.opts.local_port)) {
-			warnx_("%s: local port %d is in use by another program",
-			    host, hc.opts.local_port);
-			return 1;
-		}
 		unlink(ctl);
 		c.control = strdup(ctl);
-		if (ssh_start_master(&c, hc.opts.local_port,
-		    hc.opts.port) == -1) {
+		if (ssh_start_master(&c) == -1) {
 			char *why = state_last_line(host, "log");
 
 			warnx_("%s: ssh failed: %s", host, why ? why :
@@ -155,13 +168,20 @@ cmd_start(const char *host)
 		}
 		started_master = 1;
 	}
-	if (remote_run(&c, "start", &hc.opts, token, &res) == -1) {
-		warnx_("%s: %s", host, res.detail);
-		if (started_master)
+	local_port = hc.opts.local_port;
+	if (remote_run(&c, "start", &hc.opts, token, &res) == -1 ||
+	    ensure_forward(&c, &hc, &res, &local_port, 2, err,
+	    sizeof(err)) == -1) {
+		warnx_("%s: %s", host, strcmp(res.kind, "error") == 0 ?
+		    res.detail : err);
+		if (started_master) {
 			ssh_control(&c, "exit");
+			unlink(ctl);
+		}
 		return 1;
 	}
-	if ((url = make_url(hc.opts.local_port, res.token)) == NULL)
+	close(fd);
+	if ((url = make_url(local_port, res.token)) == NULL)
 		return 1;
 	state_write(host, "url", url);
 	if (printf("%s\n", url) < 0 || fflush(stdout) == EOF) {
@@ -177,8 +197,9 @@ cmd_stop(const char *host)
 {
 	struct host_config hc;
 	struct remote_result res;
-	struct conn c;
-	char ctl[PATH_MAX], *session;
+	struct conn c, m;
+	char ctl[PATH_MAX], configured[32], *session, *fwd;
+	int local;
 
 	if (load_host(&hc, host, NULL) == -1 || need_port(&hc) == -1)
 		return 1;
@@ -190,22 +211,29 @@ cmd_stop(const char *host)
 	/* The forwards to it go too: our background master, the session's. */
 	if (state_path(host, "ctl", ctl, sizeof(ctl)) == 0 &&
 	    access(ctl, F_OK) == 0) {
-		struct conn m = c;
-
+		m = c;
 		m.control = ctl;
 		ssh_control(&m, "exit");
 		unlink(ctl);
 	}
 	if ((session = state_read(host, "session")) != NULL) {
-		struct conn m = c;
-
+		m = c;
 		m.control = session;
-		if (access(session, F_OK) == 0)
+		local = local_port_of(host, hc.opts.local_port);
+		snprintf(configured, sizeof(configured), "127.0.0.1:%d",
+		    hc.opts.port);
+		if (access(session, F_OK) == 0) {
 			ssh_forward(&m, "cancel", hc.opts.local_port,
-			    hc.opts.port);
+			    configured);
+			if ((fwd = state_read(host, "forward")) != NULL) {
+				ssh_forward(&m, "cancel", local, fwd);
+				free(fwd);
+			}
+		}
 		free(session);
 	}
 	state_remove(host, "url");
+	state_remove(host, "forward");
 	if (strcmp(res.detail, "none") == 0)
 		warnx_("%s: no notebook of jupyssh's was running", host);
 	else
@@ -243,7 +271,8 @@ cmd_url(const char *host)
 		    host);
 		return 1;
 	}
-	if ((url = make_url(hc.opts.local_port, res.token)) == NULL)
+	url = make_url(local_port_of(host, hc.opts.local_port), res.token);
+	if (url == NULL)
 		return 1;
 	if (printf("%s\n", url) < 0 || fflush(stdout) == EOF) {
 		warnx_("stdout: write error");
@@ -258,7 +287,8 @@ cmd_status(const char *host)
 {
 	struct host_config hc;
 	struct remote_result res;
-	int forwarded;
+	char where[PATH_MAX + 16];
+	int forwarded, local;
 
 	if (remote_status(host, &hc, &res) == -1)
 		return 1;
@@ -266,10 +296,14 @@ cmd_status(const char *host)
 		printf("%s: stopped\n", host);
 		return fflush(stdout) == EOF ? 1 : 3;
 	}
-	forwarded = http_ok(hc.opts.local_port, "/api/status", res.token);
-	printf("%s: running, pid %ld, remote port %d, folder %s, "
-	    "local port %d (%s)\n", host, res.pid, res.port,
-	    res.detail[0] ? res.detail : "?", hc.opts.local_port,
+	local = local_port_of(host, hc.opts.local_port);
+	forwarded = http_ok(local, "/api/status", res.token);
+	if (res.sock[0] != '\0')
+		snprintf(where, sizeof(where), "socket %s", res.sock);
+	else
+		snprintf(where, sizeof(where), "remote port %d", res.port);
+	printf("%s: running, pid %ld, %s, folder %s, local port %d (%s)\n",
+	    host, res.pid, where, res.detail[0] ? res.detail : "?", local,
 	    forwarded ? "forwarded" : "not forwarded");
 	return fflush(stdout) == EOF ? 1 : 0;
 }

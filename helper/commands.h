@@ -10,16 +10,28 @@ struct host_config {
 	struct jupyter_options	 opts;
 };
 
+struct conn;
+void	connect_to(struct conn *, const struct host_config *);
+int	local_port_of(const char *host, int configured);
 int	load_host(struct host_config *, const char *host,
 	    const char *ssh_config);
 void	print_ready(int fd, const char *host, int local_port,
 	    const char *token, const char *how);
 char	*make_url(int local_port, const char *token);
 
+struct conn;
+struct remote_result;
+int	ensure_forward(const struct conn *, const struct host_config *,
+	    const struct remote_result *, int *local, int note_fd, char *err,
+	    size_t errlen);
+
 int	cmd_hook(int argc, char **argv);
 int	cmd_start(const char *host);
 int	cmd_stop(const char *host);
 int	cmd_url(const char *host);
 int	cmd_status(const char *host);
+int	cmd_list(int argc, char **argv);
+int	cmd_log(int argc, char **argv);
+int	cmd_settings(const char *host);
 
 #endif

@@ -24,8 +24,8 @@
 static void
 hook_usage(void)
 {
-	fprintf(stderr, "usage: jupyssh hook [-F ssh_config] host "
-	    "control_path\n");
+	fprintf(stderr, "usage: jupyssh hook [-F ssh_config] [-p local_port] "
+	    "host control_path\n");
 	exit(2);
 }
 
@@ -59,17 +59,19 @@ become_worker(const char *host)
 
 static int
 worker(const char *host, const char *ssh_config, const char *control,
-    int term)
+    int local_port, int term)
 {
 	struct host_config hc;
 	struct remote_result res;
 	struct conn c;
-	char token[64], *ctl;
+	char token[64], err[512], *ctl;
 
 	if (load_host(&hc, host, ssh_config) == -1 || hc.opts.port == 0) {
 		say_on(term, "jupyssh: %s: no JupyterPort for this host", host);
 		return 1;
 	}
+	if (local_port == 0)
+		local_port = hc.opts.local_port;
 	if ((ctl = expand_tilde(control)) == NULL || random_token(token,
 	    sizeof(token)) == -1) {
 		say_on(term, "jupyssh: %s: out of resources", host);
@@ -85,12 +87,12 @@ worker(const char *host, const char *ssh_config, const char *control,
 		say_on(term, "jupyssh: %s: %s", host, res.detail);
 		return 1;
 	}
-	if (res.port != hc.opts.port) {
-		say_on(term, "jupyssh: %s: notebook answered on port %d, not "
-		    "%d", host, res.port, hc.opts.port);
+	if (ensure_forward(&c, &hc, &res, &local_port, term, err,
+	    sizeof(err)) == -1) {
+		say_on(term, "jupyssh: %s: %s", host, err);
 		return 1;
 	}
-	print_ready(term, host, hc.opts.local_port, res.token, res.detail);
+	print_ready(term, host, local_port, res.token, res.how);
 	return 0;
 }
 
@@ -98,15 +100,24 @@ int
 cmd_hook(int argc, char **argv)
 {
 	const char *config = NULL;
+	int term, status, ch, local_port = 0;
 	pid_t pid;
-	int term, status;
 
-	if (argc >= 3 && strcmp(argv[1], "-F") == 0) {
-		config = argv[2];
-		argc -= 2;
-		argv += 2;
+	while ((ch = getopt(argc, argv, "F:p:")) != -1) {
+		switch (ch) {
+		case 'F':
+			config = optarg;
+			break;
+		case 'p':
+			local_port = atoi(optarg);
+			break;
+		default:
+			hook_usage();
+		}
 	}
-	if (argc != 3)
+	argc -= optind;
+	argv += optind;
+	if (argc != 2)
 		hook_usage();
 	/* Double fork: the worker is nobody's child and in no session. */
 	if ((pid = fork()) == -1)
@@ -118,7 +129,7 @@ cmd_hook(int argc, char **argv)
 	setsid();
 	if ((pid = fork()) != 0)
 		_exit(0);
-	if ((term = become_worker(argv[1])) == -1)
+	if ((term = become_worker(argv[0])) == -1)
 		_exit(1);
-	_exit(worker(argv[1], config, argv[2], term));
+	_exit(worker(argv[0], config, argv[1], local_port, term));
 }

@@ -9,16 +9,21 @@
 #include "commands.h"
 #include "util.h"
 
+static const char usage_text[] =
+    "usage: jupyssh start host     start the notebook, forward it, print "
+    "its URL\n"
+    "       jupyssh stop host      stop the notebook jupyssh started\n"
+    "       jupyssh url host       print the notebook's URL\n"
+    "       jupyssh status host    say whether it runs\n"
+    "       jupyssh list [--json]  every configured host's notebook\n"
+    "       jupyssh log [-f] host  the notebook's log on the remote\n"
+    "       jupyssh -G host        the settings that apply to host\n"
+    "       jupyssh --help | --version\n";
+
 static void
 usage(void)
 {
-	fprintf(stderr,
-	    "usage: jupyssh start host    start the notebook, forward it, "
-	    "print its URL\n"
-	    "       jupyssh stop host     stop the notebook jupyssh started\n"
-	    "       jupyssh url host      print the notebook's URL\n"
-	    "       jupyssh status host   say whether it runs\n"
-	    "       jupyssh --version\n");
+	fputs(usage_text, stderr);
 	exit(2);
 }
 
@@ -45,8 +50,21 @@ main(int argc, char **argv)
 		printf("jupyssh %s\n", JUPYSSH_VERSION);
 		return fflush(stdout) == EOF;
 	}
+	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+		fputs(usage_text, stdout);
+		return fflush(stdout) == EOF;
+	}
 	if (strcmp(argv[1], "hook") == 0)
 		return cmd_hook(argc - 1, argv + 1);
+	if (strcmp(argv[1], "list") == 0)
+		return cmd_list(argc - 1, argv + 1);
+	if (strcmp(argv[1], "log") == 0)
+		return cmd_log(argc - 1, argv + 1);
+	if (strcmp(argv[1], "-G") == 0) {
+		if (argc != 3)
+			usage();
+		return cmd_settings(argv[2]);
+	}
 	for (i = 0; commands[i].name != NULL; i++)
 		if (strcmp(argv[1], commands[i].name) == 0) {
 			if (argc != 3 || argv[2][0] == '-')

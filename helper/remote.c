@@ -268,31 +268,62 @@ parse_result(const char *out, struct remote_result *res)
 		return;
 	}
 	if (strcmp(res->kind, "ok") == 0 || strcmp(res->kind, "running") == 0) {
-		if (sscanf(line, "%d %127s %ld %4095[^\n]", &res->port,
-		    res->token, &res->pid, detail) < 3) {
+		char up[32];
+
+		if (sscanf(line, "%d %127s %ld %15s %31s %d %4095s %4095[^\n]",
+		    &res->port, res->token, &res->pid, res->how, up,
+		    &res->kernels, res->sock, detail) < 7) {
 			snprintf(res->kind, sizeof(res->kind), "error");
 			snprintf(res->detail, sizeof(res->detail),
 			    "garbled answer from the remote script");
 			return;
 		}
+		res->uptime = strcmp(up, "-") == 0 ? -1 : atol(up);
+		if (strcmp(res->sock, "-") == 0)
+			res->sock[0] = '\0';
 	} else
 		sscanf(line, "%4095[^\n]", detail);
 	snprintf(res->detail, sizeof(res->detail), "%s", detail);
 }
 
-int
-remote_run(const struct conn *c, const char *mode,
-    const struct jupyter_options *o, const char *token,
-    struct remote_result *res)
+/* The JS_* assignments remote.sh expects, then remote.sh itself. */
+static char *
+script_input(const char *mode, const struct jupyter_options *o,
+    const char *token, int follow)
 {
-	const char *argv[MAX_ARGS];
-	char *input = NULL, *control, out[8192], num[32];
+	char *input = NULL, *all, port[16], timeout[16];
 	size_t len = 0;
-	int n, rc = -1;
 
-	if ((control = control_option(c)) == NULL)
-		return -1;
-	n = base_args(c, argv, control);
+	snprintf(port, sizeof(port), "%d", o->port);
+	snprintf(timeout, sizeof(timeout), "%d", o->start_timeout);
+	if (append_quoted(&input, &len, "JS_MODE", mode) == -1 ||
+	    append_quoted(&input, &len, "JS_PORT", port) == -1 ||
+	    append_quoted(&input, &len, "JS_DIR",
+	    o->directory ? o->directory : "") == -1 ||
+	    append_quoted(&input, &len, "JS_ENV", o->env ? o->env : "") == -1 ||
+	    append_quoted(&input, &len, "JS_CMD", o->command) == -1 ||
+	    append_quoted(&input, &len, "JS_TOKEN", token ? token : "") == -1 ||
+	    append_quoted(&input, &len, "JS_TIMEOUT", timeout) == -1 ||
+	    append_quoted(&input, &len, "JS_SOCKET",
+	    o->socket == 1 ? "yes" : "no") == -1 ||
+	    append_quoted(&input, &len, "JS_STOP_ON_EXIT",
+	    o->stop_on_exit == 1 ? "yes" : "no") == -1 ||
+	    append_quoted(&input, &len, "JS_FOLLOW", follow ? "yes" : "no") == -1)
+		goto fail;
+	if ((all = realloc(input, len + sizeof(remote_sh))) == NULL)
+		goto fail;
+	memcpy(all + len, remote_sh, sizeof(remote_sh));
+	return all;
+ fail:
+	free(input);
+	return NULL;
+}
+
+static int
+script_args(const struct conn *c, const char **argv, char *control)
+{
+	int n = base_args(c, argv, control);
+
 	argv[n++] = "-T";
 	argv[n++] = "-o";
 	argv[n++] = "ControlMaster=no";
@@ -302,27 +333,28 @@ remote_run(const struct conn *c, const char *mode,
 	argv[n++] = c->host;
 	argv[n++] = "exec /bin/sh -s";
 	argv[n] = NULL;
+	return n;
+}
 
-	snprintf(num, sizeof(num), "%d", o->port);
-	if (append_quoted(&input, &len, "JS_MODE", mode) == -1 ||
-	    append_quoted(&input, &len, "JS_PORT", num) == -1 ||
-	    append_quoted(&input, &len, "JS_DIR",
-	    o->directory ? o->directory : "") == -1 ||
-	    append_quoted(&input, &len, "JS_ENV", o->env ? o->env : "") == -1 ||
-	    append_quoted(&input, &len, "JS_CMD", o->command) == -1 ||
-	    append_quoted(&input, &len, "JS_TOKEN", token ? token : "") == -1)
-		goto out;
-	snprintf(num, sizeof(num), "%d", o->start_timeout);
-	if (append_quoted(&input, &len, "JS_TIMEOUT", num) == -1)
-		goto out;
-	{
-		char *all;
+int
+remote_run(const struct conn *c, const char *mode,
+    const struct jupyter_options *o, const char *token,
+    struct remote_result *res)
+{
+	const char *argv[MAX_ARGS];
+	char *input, *control, out[8192];
+	int n;
 
-		if ((all = realloc(input, len + sizeof(remote_sh))) == NULL)
-			goto out;
-		input = all;
-		memcpy(input + len, remote_sh, sizeof(remote_sh));
+	memset(res, 0, sizeof(*res));
+	snprintf(res->kind, sizeof(res->kind), "error");
+	snprintf(res->detail, sizeof(res->detail), "out of memory");
+	if ((control = control_option(c)) == NULL)
+		return -1;
+	if ((input = script_input(mode, o, token, 0)) == NULL) {
+		free(control);
+		return -1;
 	}
+	script_args(c, argv, control);
 	n = run(argv, c->host, input, out, sizeof(out), o->start_timeout + 60);
 	parse_result(out, res);
 	if (n == 255 && strcmp(res->kind, "error") == 0 &&
@@ -333,26 +365,70 @@ remote_run(const struct conn *c, const char *mode,
 		    why ? why : "no reason given");
 		free(why);
 	}
-	rc = strcmp(res->kind, "error") == 0 ? -1 : 0;
+	free(input);
+	free(control);
+	return strcmp(res->kind, "error") == 0 ? -1 : 0;
+}
+
+/* The notebook's log, straight to our stdout; errors to our stderr. */
+int
+remote_log(const struct conn *c, const struct jupyter_options *o, int follow)
+{
+	const char *argv[MAX_ARGS];
+	char *input, *control;
+	int in[2], status, rc = -1;
+	size_t len;
+	pid_t pid;
+
+	if ((control = control_option(c)) == NULL)
+		return -1;
+	if ((input = script_input("log", o, NULL, follow)) == NULL ||
+	    pipe2(in, O_CLOEXEC) == -1)
+		goto out;
+	script_args(c, argv, control);
+	if ((pid = fork()) == -1)
+		goto out;
+	if (pid == 0) {
+		dup2(in[0], 0);
+		execvp(argv[0], (char *const *)argv);
+		_exit(127);
+	}
+	close(in[0]);
+	len = strlen(input);
+	if (write(in[1], input, len) != (ssize_t)len)
+		kill(pid, SIGTERM);
+	close(in[1]);
+	while (waitpid(pid, &status, 0) == -1 && errno == EINTR)
+		;
+	rc = WIFEXITED(status) ? WEXITSTATUS(status) : 1;
  out:
 	free(input);
 	free(control);
 	return rc;
 }
 
-/* ssh -O check|exit; 0 when ssh says yes. */
-int
-ssh_control(const struct conn *c, const char *op)
+/*
+ * ssh -O OP [-L FWD] on a live master. -F none: the client would also send
+ * every forward of the user's config, and only FWD is meant.
+ */
+static int
+control_command(const struct conn *c, const char *op, const char *fwd)
 {
+	struct conn bare = *c;
 	const char *argv[MAX_ARGS];
 	char *control, out[256];
 	int n, rc;
 
 	if (c->control == NULL || (control = control_option(c)) == NULL)
 		return -1;
-	n = base_args(c, argv, control);
+	bare.config = "none";
+	n = base_args(&bare, argv, control);
 	argv[n++] = "-O";
 	argv[n++] = op;
+	if (fwd != NULL) {
+		argv[n++] = "-L";
+		argv[n++] = fwd;
+	}
 	argv[n++] = "--";
 	argv[n++] = c->host;
 	argv[n] = NULL;
@@ -361,22 +437,39 @@ ssh_control(const struct conn *c, const char *op)
 	return rc == 0 ? 0 : -1;
 }
 
+/* ssh -O check|exit; 0 when ssh says yes. */
+int
+ssh_control(const struct conn *c, const char *op)
+{
+	return control_command(c, op, NULL);
+}
+
+/* ssh -O forward|cancel of 127.0.0.1:local_port to target (host:port or
+ * a remote Unix socket path). */
+int
+ssh_forward(const struct conn *c, const char *op, int local_port,
+    const char *target)
+{
+	char fwd[PATH_MAX + 32];
+
+	snprintf(fwd, sizeof(fwd), "127.0.0.1:%d:%s", local_port, target);
+	return control_command(c, op, fwd);
+}
+
 /*
- * A background master that holds the forward: "jupyssh start" outside of
- * an ssh session. Authenticates in the foreground (prompts as ssh does),
- * then ssh -f puts it in the background.
+ * A background master for "jupyssh start" outside of an ssh session; the
+ * forward is added once the notebook's port is known. Authenticates in the
+ * foreground (prompts as ssh does), then ssh -f puts it in the background.
  */
 int
-ssh_start_master(const struct conn *c, int local_port, int remote_port)
+ssh_start_master(const struct conn *c)
 {
 	const char *argv[MAX_ARGS];
-	char *control, fwd[64];
+	char *control;
 	int n, rc;
 
 	if ((control = control_option(c)) == NULL)
 		return -1;
-	snprintf(fwd, sizeof(fwd), "127.0.0.1:%d:127.0.0.1:%d", local_port,
-	    remote_port);
 	n = base_args(c, argv, control);
 	argv[n++] = "-f";
 	argv[n++] = "-N";
@@ -385,41 +478,11 @@ ssh_start_master(const struct conn *c, int local_port, int remote_port)
 	argv[n++] = "-o";
 	argv[n++] = "ControlPersist=no";
 	argv[n++] = "-o";
-	argv[n++] = "ClearAllForwardings=no";
-	argv[n++] = "-o";
-	argv[n++] = "ExitOnForwardFailure=yes";
-	argv[n++] = "-L";
-	argv[n++] = fwd;
+	argv[n++] = "ClearAllForwardings=yes";
 	argv[n++] = "--";
 	argv[n++] = c->host;
 	argv[n] = NULL;
 	rc = run_detached(argv, c->host, 120);
-	free(control);
-	return rc == 0 ? 0 : -1;
-}
-
-/* ssh -O forward|cancel on a live master. */
-int
-ssh_forward(const struct conn *c, const char *op, int local_port,
-    int remote_port)
-{
-	const char *argv[MAX_ARGS];
-	char *control, fwd[64], out[256];
-	int n, rc;
-
-	if (c->control == NULL || (control = control_option(c)) == NULL)
-		return -1;
-	snprintf(fwd, sizeof(fwd), "127.0.0.1:%d:127.0.0.1:%d", local_port,
-	    remote_port);
-	n = base_args(c, argv, control);
-	argv[n++] = "-O";
-	argv[n++] = op;
-	argv[n++] = "-L";
-	argv[n++] = fwd;
-	argv[n++] = "--";
-	argv[n++] = c->host;
-	argv[n] = NULL;
-	rc = run(argv, c->host, NULL, out, sizeof(out), 15);
 	free(control);
 	return rc == 0 ? 0 : -1;
 }

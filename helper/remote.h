@@ -17,18 +17,24 @@ struct conn {
 
 struct remote_result {
 	char	kind[16];	/* ok, running, stopped, error */
-	int	port;
+	int	port;		/* the port Jupyter bound; 0 on a socket */
 	char	token[128];
 	long	pid;
-	char	detail[PATH_MAX];	/* started/reused, folder, or message */
+	char	how[16];	/* started, reused */
+	long	uptime;		/* seconds, -1 unknown */
+	int	kernels;
+	char	sock[PATH_MAX];	/* the Unix socket, or empty */
+	char	detail[PATH_MAX];	/* the folder, or the error message */
 };
 
 int	remote_run(const struct conn *, const char *mode,
 	    const struct jupyter_options *, const char *token,
 	    struct remote_result *);
+int	remote_log(const struct conn *, const struct jupyter_options *,
+	    int follow);
 int	ssh_control(const struct conn *, const char *op);
-int	ssh_start_master(const struct conn *, int local_port, int remote_port);
+int	ssh_start_master(const struct conn *);
 int	ssh_forward(const struct conn *, const char *op, int local_port,
-	    int remote_port);
+	    const char *target);
 
 #endif

@@ -110,13 +110,67 @@ activate() {
 	esac
 }
 
+# The one result line for a running notebook:
+#   KIND PORT TOKEN PID HOW UPTIME KERNELS SOCKET FOLDER
+# PORT is the port Jupyter actually bound (0 on a socket), SOCKET "-" on a
+# port, FOLDER last as it may hold blanks.
+report() {
+	up=-
+	if [ -r "/proc/$pid/stat" ] && [ -r /proc/uptime ]; then
+		hz=$(getconf CLK_TCK 2>/dev/null || echo 100)
+		started=$(sed 's/.*) //' "/proc/$pid/stat" | cut -d' ' -f20)
+		now=$(cut -d. -f1 /proc/uptime)
+		up=$((now - started / hz))
+	fi
+	kernels=0
+	for k in "$rt"/kernel-*.json; do
+		[ -e "$k" ] && kernels=$((kernels + 1))
+	done
+	sock=$(field sock)
+	say "$1" "$(field port)" "$(field token)" "$pid" "$2" "$up" \
+	    "$kernels" "${sock:--}" "$(field notebook_dir)$(field root_dir)"
+}
+
+# JupyterStopOnExit: a lease per ssh connection that wants the notebook to
+# end with it. Our parent is that connection's sshd process (ssh ran
+# "exec /bin/sh -s"); a watcher stops the notebook once all are gone.
+lease() {
+	[ "$JS_STOP_ON_EXIT" = yes ] || return 0
+	mkdir -p "$base.leases" && : > "$base.leases/$PPID"
+	w=
+	[ -r "$base.watch" ] && read -r w < "$base.watch"
+	[ -n "$w" ] && alive "$w" && return 0
+	(
+		trap '' HUP
+		while sleep 1; do
+			alive "$pid" || break
+			n=0
+			for l in "$base.leases"/*; do
+				[ -e "$l" ] || continue
+				if alive "${l##*/}"; then
+					n=$((n + 1))
+				else
+					rm -f "$l"
+				fi
+			done
+			if [ "$n" -eq 0 ]; then
+				(stop) > /dev/null
+				break
+			fi
+		done
+		rm -rf "$base.watch" "$base.leases"
+	) < /dev/null > /dev/null 2>&1 &
+	echo $! > "$base.watch"
+}
+
 start() {
 	lock
 	if ours; then
-		say ok "$(field port)" "$(field token)" "$pid" reused
+		lease
+		report ok reused
 		exit 0
 	fi
-	rm -rf "$rt" "$base.pid"
+	rm -rf "$rt" "$base.pid" "$base.sock" "$base.leases"
 	dir=$(expand "${JS_DIR:-~}")
 	cd "$dir" 2>/dev/null || fail "cannot enter $JS_DIR on the remote"
 	activate
@@ -125,19 +179,27 @@ start() {
 	command -v "$1" >/dev/null 2>&1 ||
 	    fail "$1 not found${JS_ENV:+ after activating $JS_ENV}"
 	mkdir -p "$rt" || fail "cannot create $rt"
+	# A Unix socket in our 0700 folder (mode 0600): no other user can
+	# reach it. Or 127.0.0.1; a busy port makes Jupyter try the next ones,
+	# and its runtime file says which one it took.
+	if [ "$JS_SOCKET" = yes ]; then
+		set -- "$@" --sock="$base.sock" --sock-mode=0600
+	else
+		set -- "$@" --ip=127.0.0.1 --port="$JS_PORT" --port-retries=20
+	fi
 	export JUPYTER_RUNTIME_DIR="$rt" JUPYTER_TOKEN="$JS_TOKEN"
 	# Its own session: the notebook outlives this login.
 	detach=
 	command -v setsid >/dev/null 2>&1 && detach=setsid
-	$detach "$@" --no-browser --ip=127.0.0.1 --port="$JS_PORT" \
-	    --port-retries=0 < /dev/null > "$base.log" 2>&1 &
+	$detach "$@" --no-browser < /dev/null > "$base.log" 2>&1 &
 	pid=$!
 	unset JUPYTER_TOKEN
 	echo "$pid" > "$base.pid"
 	waited=0
 	while :; do
 		if ours; then
-			say ok "$(field port)" "$(field token)" "$pid" started
+			lease
+			report ok started
 			exit 0
 		fi
 		if ! alive "$pid"; then
@@ -158,8 +220,7 @@ start() {
 
 status() {
 	if ours; then
-		say running "$(field port)" "$(field token)" "$pid" \
-		    "$(field notebook_dir)$(field root_dir)"
+		report running -
 	else
 		say stopped
 	fi
@@ -168,7 +229,7 @@ status() {
 stop() {
 	lock
 	if ! ours; then
-		rm -rf "$rt" "$base.pid"
+		rm -rf "$rt" "$base.pid" "$base.sock"
 		say stopped none
 		exit 0
 	fi
@@ -181,13 +242,26 @@ stop() {
 	kill -KILL "$pid" 2>/dev/null
 	# Kernels it left: its own process group (setsid made it the leader).
 	kill -KILL -- "-$pid" 2>/dev/null
-	rm -rf "$rt" "$base.pid"
+	rm -rf "$rt" "$base.pid" "$base.sock"
 	say stopped "$pid"
+}
+
+# The notebook's log, on our stdout; -f follows it.
+log() {
+	[ -r "$base.log" ] || {
+		echo "jupyssh: no notebook log for port $JS_PORT on the remote" >&2
+		exit 1
+	}
+	if [ "$JS_FOLLOW" = yes ]; then
+		exec tail -n 40 -f "$base.log"
+	fi
+	exec cat "$base.log"
 }
 
 case $JS_MODE in
 start) start ;;
 status) status ;;
 stop) stop ;;
+log) log ;;
 *) fail "unknown mode $JS_MODE" ;;
 esac

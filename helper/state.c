@@ -3,6 +3,7 @@
  * host's notebook (it holds the token), the control socket of the session
  * that brought it up, and the background master of "jupyssh start".
  */
+#include <sys/file.h>
 #include <sys/stat.h>
 
 #include <errno.h>
@@ -13,28 +14,24 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "../common/statedir.h"
 #include "state.h"
 #include "util.h"
 
 static int
 state_dir(char *buf, size_t len)
 {
-	const char *xdg = getenv("XDG_STATE_HOME"), *home = home_dir();
+	const char *home = home_dir();
 	char parent[PATH_MAX];
-	int n;
 
-	if (xdg != NULL && *xdg == '/')
-		n = snprintf(buf, len, "%s/jupyssh", xdg);
-	else if (home != NULL) {
+	if (state_dir_path(home, buf, len) == -1)
+		return -1;
+	if (home != NULL && getenv("XDG_STATE_HOME") == NULL) {
 		snprintf(parent, sizeof(parent), "%s/.local", home);
 		mkdir(parent, 0700);
 		snprintf(parent, sizeof(parent), "%s/.local/state", home);
 		mkdir(parent, 0700);
-		n = snprintf(buf, len, "%s/.local/state/jupyssh", home);
-	} else
-		return -1;
-	if (n < 0 || (size_t)n >= len)
-		return -1;
+	}
 	if (mkdir(buf, 0700) == -1 && errno != EEXIST)
 		return -1;
 	return 0;
@@ -119,4 +116,22 @@ state_last_line(const char *host, const char *kind)
 	fclose(f);
 	last[strcspn(last, "\r\n")] = '\0';
 	return last[0] != '\0' ? strdup(last) : NULL;
+}
+
+/* An exclusive lock on the host's lock file, held until the fd closes. */
+int
+state_lock(const char *host)
+{
+	char path[PATH_MAX];
+	int fd;
+
+	if (state_path(host, "lock", path, sizeof(path)) == -1 ||
+	    (fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600)) == -1)
+		return -1;
+	while (flock(fd, LOCK_EX) == -1)
+		if (errno != EINTR) {
+			close(fd);
+			return -1;
+		}
+	return fd;
 }

@@ -9,5 +9,6 @@ int	 state_write(const char *host, const char *kind, const char *text);
 char	*state_read(const char *host, const char *kind);
 void	 state_remove(const char *host, const char *kind);
 char	*state_last_line(const char *host, const char *kind);
+int	 state_lock(const char *host);
 
 #endif

@@ -13,19 +13,28 @@
  * not there.
  */
 #include <sys/mman.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+
+#include <netinet/in.h>
+#include <arpa/inet.h>
 
 #include <dlfcn.h>
 #include <errno.h>
 #include <limits.h>
 #include <pthread.h>
+#include <fcntl.h>
 #include <pwd.h>
+#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "../common/readconf.h"
+#include "../common/statedir.h"
 #include "sshargs.h"
 #include "translate.h"
 
@@ -118,6 +127,129 @@ find_helper(char *buf, size_t len)
 	return -1;
 }
 
+extern char **environ;
+
+/* Whether ssh could listen on 127.0.0.1:port (with SO_REUSEADDR, as ssh). */
+static int
+port_is_free(int port)
+{
+	struct sockaddr_in sin;
+	int fd, ok, on = 1;
+
+	if ((fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1)
+		return 1;
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on));
+	memset(&sin, 0, sizeof(sin));
+	sin.sin_family = AF_INET;
+	sin.sin_port = htons((unsigned short)port);
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	ok = bind(fd, (struct sockaddr *)&sin, sizeof(sin)) == 0;
+	close(fd);
+	return ok;
+}
+
+/* The first line of a state file of the helper's, or "". */
+static void
+read_state(const char *kind, char *buf, size_t len)
+{
+	char path[PATH_MAX];
+	ssize_t n = 0;
+	int fd;
+
+	buf[0] = '\0';
+	if (state_file_path(plan.home, plan.args.host, kind, path,
+	    sizeof(path)) == -1 ||
+	    (fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+		return;
+	n = read(fd, buf, len - 1);
+	close(fd);
+	buf[n > 0 ? n : 0] = '\0';
+	buf[strcspn(buf, "\n")] = '\0';
+}
+
+/*
+ * The control socket of a live ssh session that brought the notebook up
+ * for this host, in path: this ssh will join it (ControlMaster auto) and
+ * run no LocalCommand of its own.
+ */
+static int
+live_session(char *path, size_t len)
+{
+	struct sockaddr_un sun;
+	int fd, ok;
+
+	read_state("session", path, len);
+	if (path[0] == '\0' || strlen(path) >= sizeof(sun.sun_path))
+		return 0;
+	memset(&sun, 0, sizeof(sun));
+	sun.sun_family = AF_UNIX;
+	memcpy(sun.sun_path, path, strlen(path) + 1);
+	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1)
+		return 0;
+	ok = connect(fd, (struct sockaddr *)&sun, sizeof(sun)) == 0;
+	close(fd);
+	return ok;
+}
+
+/*
+ * The port to forward from: the configured one, unless another program
+ * holds it. 0: jupyssh's own forward of "jupyssh start" holds it, so this
+ * ssh needs none.
+ */
+static int
+choose_local_port(int joining)
+{
+	char url[256];
+	int port = plan.opts.local_port, held, i;
+
+	if (plan.opts.socket || joining || port_is_free(port))
+		return port;
+	read_state("url", url, sizeof(url));
+	if (sscanf(url, "http://127.0.0.1:%d/", &held) == 1 && held == port)
+		return 0;
+	for (i = 1; i < 100 && port + i < 65536; i++)
+		if (port_is_free(port + i)) {
+			if (!plan.args.dump_config)
+				fprintf(stderr, "jupyssh: %s: local port %d is "
+				    "in use; forwarding %d instead\n",
+				    plan.args.host, port, port + i);
+			return port + i;
+		}
+	return port;
+}
+
+/*
+ * This ssh joins a session's master, where no LocalCommand runs: start
+ * the helper as that LocalCommand would (it returns at once; its worker
+ * finds the notebook through the master and prints the URL).
+ */
+static void
+run_hook_for_joining(const char *helper, const char *control)
+{
+	posix_spawn_file_actions_t fa;
+	char *argv[8];
+	pid_t pid;
+	int n = 0, status;
+
+	argv[n++] = "jupyssh";
+	argv[n++] = "hook";
+	if (plan.args.config[0] != '\0') {
+		argv[n++] = "-F";
+		argv[n++] = plan.args.config;
+	}
+	argv[n++] = plan.args.host;
+	argv[n++] = (char *)control;
+	argv[n] = NULL;
+	if (posix_spawn_file_actions_init(&fa) != 0)
+		return;
+	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+	posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
+	if (posix_spawn(&pid, helper, &fa, NULL, argv, environ) == 0)
+		while (waitpid(pid, &status, 0) == -1 && errno == EINTR)
+			;
+	posix_spawn_file_actions_destroy(&fa);
+}
+
 static int
 is_top_level(const char *path)
 {
@@ -130,9 +262,9 @@ static void
 make_plan(void)
 {
 	const char *host = plan.parsed ? plan.args.host : NULL;
-	char helper[PATH_MAX];
+	char helper[PATH_MAX], session[PATH_MAX];
 	struct passwd *pw;
-	int n;
+	int n, joining;
 
 	plan.made = 1;
 	if ((pw = getpwuid(getuid())) == NULL || pw->pw_dir == NULL ||
@@ -168,7 +300,11 @@ make_plan(void)
 		    plan.opts.port_origin);
 		return;
 	}
-	plan.block = translate(&plan.args, &plan.opts, helper);
+	joining = live_session(session, sizeof(session));
+	plan.block = translate(&plan.args, &plan.opts, helper,
+	    choose_local_port(joining));
+	if (joining && plan.block != NULL && !plan.args.dump_config)
+		run_hook_for_joining(helper, session);
 }
 
 static int

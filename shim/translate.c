@@ -68,13 +68,19 @@ quoted(const char *s, int keep_tokens)
 	return q;
 }
 
-/* Returns a malloc'd block of ssh_config text, or NULL. */
+/*
+ * Returns a malloc'd block of ssh_config text, or NULL. local is the port
+ * to forward from (the configured one, or a free one when that is taken),
+ * or 0 for no LocalForward: on a Unix socket, whose remote path only the
+ * remote knows, the helper adds the forward once it is up.
+ */
 char *
 translate(const struct ssh_args *a, const struct jupyter_options *o,
-    const char *helper)
+    const char *helper, int local)
 {
 	const char *control = JUPYSSH_CONTROL_PATH;
 	char *qhelper = NULL, *qconfig = NULL, *qcontrol = NULL, *out = NULL;
+	char forward[80] = "", port[32] = "";
 	int own_control = 0;
 
 	if (a->control_path[0] != '\0' && strcasecmp(a->control_path, "none"))
@@ -87,18 +93,23 @@ translate(const struct ssh_args *a, const struct jupyter_options *o,
 	    (qcontrol = quoted(control, 1)) == NULL ||
 	    (a->config[0] != '\0' && (qconfig = quoted(a->config, 0)) == NULL))
 		goto out;
+	if (local > 0 && !o->socket)
+		snprintf(forward, sizeof(forward),
+		    "\tLocalForward 127.0.0.1:%d 127.0.0.1:%d\n", local, o->port);
+	if (local > 0 && local != o->local_port)
+		snprintf(port, sizeof(port), " -p %d", local);
 	if (asprintf(&out,
 	    "\n# jupyssh: JupyterPort %d (%s)\n"
 	    "Host %s\n"
-	    "\tLocalForward 127.0.0.1:%d 127.0.0.1:%d\n"
+	    "%s"
 	    "\tPermitLocalCommand yes\n"
-	    "\tLocalCommand %s hook%s%s %s %s\n"
+	    "\tLocalCommand %s hook%s%s%s %s %s\n"
 	    "\tControlMaster auto\n"
 	    "%s%s%s",
 	    o->port, o->port_origin ? o->port_origin : "?",
 	    a->host,
-	    o->local_port, o->port,
-	    qhelper, qconfig ? " -F " : "", qconfig ? qconfig : "",
+	    forward,
+	    qhelper, qconfig ? " -F " : "", qconfig ? qconfig : "", port,
 	    a->host, qcontrol,
 	    own_control ? "" : "\tControlPath ", own_control ? "" : control,
 	    own_control ? "" : "\n") == -1)

@@ -11,7 +11,7 @@ struct jupyter_options;
 
 int	 wants_notebook(const struct ssh_args *, const struct jupyter_options *);
 char	*translate(const struct ssh_args *, const struct jupyter_options *,
-	    const char *helper);
+	    const char *helper, int local_port);
 size_t	 quote_for_local_command(char *dst, size_t len, const char *s,
 	    int keep_tokens);
 

@@ -134,7 +134,7 @@ TEST(translation_block)
 	jupyter_host(&o);
 	o.local_port = 18889;
 	ASSERT_INT_EQ(parse("ssh gpu-box"), 0);
-	t = translate(&a, &o, "/usr/local/bin/jupyssh");
+	t = translate(&a, &o, "/usr/local/bin/jupyssh", o.local_port);
 	ASSERT_CONTAINS(t, "\nHost gpu-box\n");
 	ASSERT_CONTAINS(t, "\tLocalForward 127.0.0.1:18889 127.0.0.1:8889\n");
 	ASSERT_CONTAINS(t, "\tPermitLocalCommand yes\n");
@@ -154,14 +154,36 @@ TEST(translation_respects_the_users_control_path)
 	jupyter_host(&o);
 	o.control_path = strdup("~/.ssh/cm-%r@%h:%p");
 	ASSERT_INT_EQ(parse("ssh -F /etc/my%cfg gpu-box"), 0);
-	t = translate(&a, &o, "/opt/it's/jupyssh");
+	t = translate(&a, &o, "/opt/it's/jupyssh", 8889);
 	ASSERT_NOT_CONTAINS(t, "ControlPath");
 	ASSERT_CONTAINS(t, "'/opt/it'\\''s/jupyssh' hook -F '/etc/my%%cfg' "
 	    "gpu-box '~/.ssh/cm-%r@%h:%p'");
 	free(t);
 	ASSERT_INT_EQ(parse("ssh -S /tmp/ctl gpu-box"), 0);
-	t = translate(&a, &o, "/j");
+	t = translate(&a, &o, "/j", 8889);
 	ASSERT_CONTAINS(t, "hook gpu-box '/tmp/ctl'");
+	free(t);
+	options_free(&o);
+}
+
+TEST(translation_with_another_local_port_or_a_socket)
+{
+	struct jupyter_options o;
+	char *t;
+
+	jupyter_host(&o);
+	ASSERT_INT_EQ(parse("ssh gpu-box"), 0);
+	t = translate(&a, &o, "/j", 8890);
+	ASSERT_CONTAINS(t, "\tLocalForward 127.0.0.1:8890 127.0.0.1:8889\n");
+	ASSERT_CONTAINS(t, "'/j' hook -p 8890 gpu-box");
+	free(t);
+	t = translate(&a, &o, "/j", 0);
+	ASSERT_NOT_CONTAINS(t, "LocalForward");
+	ASSERT_CONTAINS(t, "'/j' hook gpu-box");
+	free(t);
+	o.socket = 1;
+	t = translate(&a, &o, "/j", 8889);
+	ASSERT_NOT_CONTAINS(t, "LocalForward");
 	free(t);
 	options_free(&o);
 }
@@ -187,6 +209,7 @@ main(void)
 	RUN(sessions_that_start_the_notebook);
 	RUN(translation_block);
 	RUN(translation_respects_the_users_control_path);
+	RUN(translation_with_another_local_port_or_a_socket);
 	RUN(plain_host_names);
 	return unit_failed != 0;
 }

@@ -1,0 +1,219 @@
+/*
+ * Commands that look rather than act: list (every configured host's
+ * notebook), log (the notebook's own log on the remote) and -G (the
+ * effective settings, and what the library adds to ssh's options).
+ */
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../shim/sshargs.h"
+#include "../shim/translate.h"
+#include "commands.h"
+#include "remote.h"
+#include "util.h"
+
+static void
+list_usage(void)
+{
+	fprintf(stderr, "usage: jupyssh list [--json]\n");
+	exit(2);
+}
+
+/* Host names with Jupyter settings: Host patterns that are plain names. */
+static char **
+jupyter_hosts(size_t *n)
+{
+	struct jupyter_options o;
+	struct config_reader r;
+	struct host_config hc;
+	char **names = NULL, **grown;
+	size_t i, j;
+
+	*n = 0;
+	options_init(&o);
+	reader_init(&r, NULL, home_dir(), &o);
+	r.collect_hosts = 1;
+	r.quiet = 1;
+	config_resolve(&r, NULL);
+	for (i = 0; i < r.nhosts; i++) {
+		if (!host_is_plain(r.hosts[i]))
+			continue;
+		for (j = 0; j < *n; j++)
+			if (strcmp(names[j], r.hosts[i]) == 0)
+				break;
+		if (j < *n || load_host(&hc, r.hosts[i], NULL) == -1)
+			continue;
+		if (hc.opts.port == 0 || (grown = realloc(names,
+		    (*n + 1) * sizeof(*names))) == NULL) {
+			options_free(&hc.opts);
+			continue;
+		}
+		names = grown;
+		names[(*n)++] = strdup(r.hosts[i]);
+		options_free(&hc.opts);
+	}
+	reader_free(&r);
+	options_free(&o);
+	return names;
+}
+
+static void
+json_string(const char *s)
+{
+	putchar('"');
+	for (; *s != '\0'; s++) {
+		if (*s == '"' || *s == '\\')
+			printf("\\%c", *s);
+		else if ((unsigned char)*s < 0x20)
+			printf("\\u%04x", *s);
+		else
+			putchar(*s);
+	}
+	putchar('"');
+}
+
+static const char *
+duration(long s, char *buf, size_t len)
+{
+	if (s < 0)
+		snprintf(buf, len, "?");
+	else if (s < 60)
+		snprintf(buf, len, "%lds", s);
+	else if (s < 3600)
+		snprintf(buf, len, "%ldm", s / 60);
+	else if (s < 86400)
+		snprintf(buf, len, "%ldh%02ldm", s / 3600, s % 3600 / 60);
+	else
+		snprintf(buf, len, "%ldd%02ldh", s / 86400, s % 86400 / 3600);
+	return buf;
+}
+
+int
+cmd_list(int argc, char **argv)
+{
+	struct host_config hc;
+	struct remote_result res;
+	struct conn c;
+	char **hosts, up[32], url[64];
+	const char *state;
+	size_t n, i;
+	int json = 0, local;
+
+	if (argc == 2 && strcmp(argv[1], "--json") == 0)
+		json = 1;
+	else if (argc != 1)
+		list_usage();
+	hosts = jupyter_hosts(&n);
+	if (json)
+		printf("[");
+	for (i = 0; i < n; i++) {
+		memset(&res, 0, sizeof(res));
+		state = "unreachable";
+		if (load_host(&hc, hosts[i], NULL) == 0) {
+			connect_to(&c, &hc);
+			c.batch = 1;	/* no prompts for a listing */
+			if (remote_run(&c, "status", &hc.opts, NULL,
+			    &res) == 0)
+				state = strcmp(res.kind, "running") == 0 ?
+				    "running" : "stopped";
+		}
+		local = local_port_of(hosts[i], hc.opts.local_port);
+		snprintf(url, sizeof(url), "http://127.0.0.1:%d/", local);
+		if (json) {
+			printf("%s\n  {\"host\": ", i ? "," : "");
+			json_string(hosts[i]);
+			printf(", \"state\": \"%s\"", state);
+			if (strcmp(state, "running") == 0) {
+				printf(", \"url\": \"%s\", \"folder\": ", url);
+				json_string(res.detail);
+				printf(", \"pid\": %ld, \"uptime\": %ld, "
+				    "\"kernels\": %d, \"forwarded\": %s",
+				    res.pid, res.uptime, res.kernels,
+				    http_ok(local, "/api/status", res.token) ?
+				    "true" : "false");
+			}
+			printf("}");
+		} else if (strcmp(state, "running") == 0)
+			printf("%-16s running  %s  %s  pid %ld  up %s  "
+			    "%d kernel%s\n", hosts[i], url, res.detail,
+			    res.pid, duration(res.uptime, up, sizeof(up)),
+			    res.kernels, res.kernels == 1 ? "" : "s");
+		else
+			printf("%-16s %s\n", hosts[i], state);
+		options_free(&hc.opts);
+		free(hosts[i]);
+	}
+	if (json)
+		printf("%s]\n", n ? "\n" : "");
+	free(hosts);
+	return fflush(stdout) == EOF ? 1 : 0;
+}
+
+int
+cmd_log(int argc, char **argv)
+{
+	struct host_config hc;
+	struct conn c;
+	int follow = 0;
+
+	if (argc == 3 && strcmp(argv[1], "-f") == 0) {
+		follow = 1;
+		argv++;
+	} else if (argc != 2) {
+		fprintf(stderr, "usage: jupyssh log [-f] host\n");
+		return 2;
+	}
+	if (load_host(&hc, argv[1], NULL) == -1)
+		return 1;
+	if (hc.opts.port == 0) {
+		warnx_("%s: no JupyterPort for this host", argv[1]);
+		return 1;
+	}
+	connect_to(&c, &hc);
+	return remote_log(&c, &hc.opts, follow) == 0 ? 0 : 1;
+}
+
+/* jupyssh -G host: like ssh -G, what applies to host and why. */
+int
+cmd_settings(const char *host)
+{
+	static const char *const autostart[] = { "interactive", "yes", "no" };
+	struct host_config hc;
+	struct ssh_args a;
+	char self[PATH_MAX], *block;
+	char *const argv[] = { "ssh", (char *)host, NULL };
+	ssize_t n;
+
+	if (load_host(&hc, host, NULL) == -1)
+		return 1;
+	printf("host %s\n", host);
+	if (hc.opts.port == 0) {
+		printf("# no JupyterPort: jupyssh leaves this host alone\n");
+		return fflush(stdout) == EOF;
+	}
+	printf("jupyterport %d\njupyterlocalport %d\n", hc.opts.port,
+	    hc.opts.local_port);
+	printf("jupyterdirectory %s\n", hc.opts.directory ?
+	    hc.opts.directory : "~");
+	printf("jupyterenv %s\n", hc.opts.env ? hc.opts.env : "none");
+	printf("jupytercommand %s\n", hc.opts.command);
+	printf("jupyterautostart %s\n", autostart[hc.opts.autostart]);
+	printf("jupyterstarttimeout %d\n", hc.opts.start_timeout);
+	printf("jupytersocket %s\n", hc.opts.socket ? "yes" : "no");
+	printf("jupyterstoponexit %s\n", hc.opts.stop_on_exit ? "yes" : "no");
+	printf("# JupyterPort from %s\n", hc.opts.port_origin);
+	if ((n = readlink("/proc/self/exe", self, sizeof(self) - 1)) == -1)
+		snprintf(self, sizeof(self), "jupyssh");
+	else
+		self[n] = '\0';
+	if (parse_ssh_args(2, argv, &a) == 0 &&
+	    (block = translate(&a, &hc.opts, self, hc.opts.local_port)) != NULL) {
+		printf("# what libjupyssh.so adds for \"ssh %s\":%s", host,
+		    block);
+		free(block);
+	}
+	return fflush(stdout) == EOF;
+}
