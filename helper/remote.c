@@ -136,23 +136,46 @@ reap(pid_t pid, time_t deadline)
  * Runs a background master (ssh -f): the process that stays holds
  * whatever stdout and stderr it was given, so they must not be pipes
  * anyone waits on. stdout goes to /dev/null, stderr to the host's log.
+ * It gets a process group of its own, in the terminal's foreground while it
+ * authenticates: its ProxyCommand is in that group, and a terminal that
+ * closes later hangs up our group, not that one.
  */
 static int
 run_detached(const char **argv, const char *host, int timeout)
 {
+	void (*ttou)(int);
 	pid_t pid;
-	int fd;
+	int fd, tty, rc;
 
-	if ((pid = fork()) == -1)
+	tty = open("/dev/tty", O_RDWR | O_CLOEXEC);
+	ttou = signal(SIGTTOU, SIG_IGN);
+	if ((pid = fork()) == -1) {
+		signal(SIGTTOU, ttou);
 		return -1;
+	}
 	if (pid == 0) {
+		setpgid(0, 0);
+		if (tty != -1)
+			tcsetpgrp(tty, getpid());
+		else
+			setsid();
+		signal(SIGTTOU, SIG_DFL);
 		if ((fd = open("/dev/null", O_RDWR)) != -1)
 			dup2(fd, 1);
 		stderr_to_log(host);
 		execvp(argv[0], (char *const *)argv);
 		_exit(127);
 	}
-	return reap(pid, time(NULL) + timeout);
+	setpgid(pid, pid);
+	if (tty != -1)
+		tcsetpgrp(tty, pid);
+	rc = reap(pid, time(NULL) + timeout);
+	if (tty != -1) {
+		tcsetpgrp(tty, getpgrp());
+		close(tty);
+	}
+	signal(SIGTTOU, ttou);
+	return rc;
 }
 
 /*

@@ -20,6 +20,7 @@ REMOTE_HOME=/home/$REMOTE_USER
 OTHER_HOME=/home/$OTHER_USER
 SOCK=$ROOT/remote.sock
 OTHER_KEY=$ROOT/keys/jsother_ed25519
+REMOTE_PASSWORD=sandbox-only-pw
 KNOWN_HOSTS=$ROOT/known_hosts
 
 PATH=/usr/sbin:/usr/bin:/sbin:/bin
@@ -129,6 +130,10 @@ make_user() {
 	# '*' = no password, but not locked ('!'), so sshd lets keys in.
 	try "usermod -p $u" usermod -p '*' "$u"
 	chmod 0700 "/home/$u"
+	if [ "$u" = "$REMOTE_USER" ]; then
+		echo "$u:$REMOTE_PASSWORD" | chpasswd ||
+			fatal "cannot set the password of $u"
+	fi
 }
 
 # authorize USER PUBKEYFILE: install it as ~USER/.ssh/authorized_keys
@@ -169,7 +174,9 @@ ListenAddress 127.0.0.1:22
 HostKey $ROOT/sshd/ssh_host_ed25519_key
 PidFile $ROOT/sshd/sshd.pid
 UsePAM no
-PasswordAuthentication no
+# Keys everywhere, and a password for the remote user: the tests prove
+# that a login that asks for it asks once.
+PasswordAuthentication yes
 KbdInteractiveAuthentication no
 PubkeyAuthentication yes
 AllowStreamLocalForwarding yes
@@ -248,6 +255,7 @@ OTHER_HOME=$OTHER_HOME
 SOCK=$SOCK
 OTHER_KEY=$OTHER_KEY
 KNOWN_HOSTS=$KNOWN_HOSTS
+REMOTE_PASSWORD=$REMOTE_PASSWORD
 EOF
 	chmod 0644 "$ROOT/env"
 }
