@@ -380,7 +380,14 @@ read_config_line(struct config_reader *r, char *line, const char *file,
 		*active = -1;
 		break;
 	case oInclude:
+		/*
+		 * ssh gives up at the first Include too deep; so do we, or two
+		 * Includes of the file itself would read it 2^16 times.
+		 */
+		if (r->too_deep)
+			break;
 		if (depth >= MAX_INCLUDE_DEPTH) {
+			r->too_deep = 1;
 			config_error(r, file, linenum, "Include nested too deep");
 			return -1;
 		}
@@ -517,6 +524,7 @@ read_config_file(struct config_reader *r, const char *path, int flags)
 	size_t cap = 0;
 	int linenum = 0, active = 1, errors = r->errors;
 
+	r->too_deep = 0;
 	if ((f = fopen(path, "r")) == NULL) {
 		if (errno == ENOENT && (flags & CONF_OPTIONAL))
 			return 0;

@@ -47,6 +47,7 @@ struct config_reader {
 	char		**hosts;	/* with collect_hosts: Host patterns seen */
 	size_t		 nhosts;
 	int		 collect_hosts;
+	int		 too_deep;	/* an Include nested too deep: no more */
 };
 
 #define CONF_SSH	0x01	/* an ssh config: other keywords are ssh's */

@@ -2,7 +2,8 @@
  * One input, every way the shim reads text: as a side config and as an ssh
  * config (common/readconf.c), then, if it gave gpu-box a JupyterPort, the
  * block for "ssh gpu-box" (shim/translate.c); split at NULs and newlines it
- * is also an ssh command line (shim/sshargs.c). The input is the file
+ * is also an ssh command line (shim/sshargs.c); last, both configs at once
+ * through config_resolve(). The input is the file
  * SANDBOX/.ssh/config, so that "Include config" and "~/.ssh/config" reach
  * it again. Broken invariants abort, as a sanitizer report would.
  */
@@ -67,7 +68,9 @@ fuzz_setup(void)
 	snprintf(config, sizeof(config), "%s/config", sshdir);
 	if (mkdir(sshdir, 0700) == -1)
 		return -1;
-	/* "~/" in an Include is $HOME, as in ssh. */
+	/* "~/" in an Include is $HOME, as in ssh; the side config is ours. */
+	if (setenv("JUPYSSH_CONFIG", config, 1) == -1)
+		return -1;
 	return setenv("HOME", sandbox, 1);
 }
 
@@ -137,6 +140,22 @@ read_as(int flags, int collect_hosts, struct jupyter_options *o)
 	return errors;
 }
 
+/* As the shim and the helper read: side config, ssh config, one reader. */
+static void
+resolve(void)
+{
+	struct jupyter_options o;
+	struct config_reader r;
+
+	options_init(&o);
+	reader_init(&r, FUZZ_HOST, sandbox, &o);
+	r.quiet = 1;
+	CHECK((config_resolve(&r, config) == 0) == (r.errors == 0));
+	reader_free(&r);
+	check_options(&o);
+	options_free(&o);
+}
+
 /*
  * The block, as make_plan() in the shim asks for it, forwarding from local
  * (0: no forward). Every value stays on its line: a line of any other kind
@@ -174,7 +193,10 @@ translate_checked(const struct ssh_args *a, struct jupyter_options *o,
 	return 1;
 }
 
-/* The input as argv: words end at NULs and newlines. */
+/*
+ * The input as argv: words end at NULs and newlines. Each is also a line
+ * the shim may comment out.
+ */
 static void
 parse_argv(const uint8_t *data, size_t size, struct jupyter_options *o,
     struct fuzz_result *res)
@@ -195,6 +217,8 @@ parse_argv(const uint8_t *data, size_t size, struct jupyter_options *o,
 			start = i + 1;
 		}
 	argv[argc] = NULL;
+	for (i = 0; i < (size_t)argc; i++)
+		(void)is_jupyter_keyword(argv[i]);
 	if (parse_ssh_args(argc, argv, &a) == 0) {
 		res->argv_parsed = 1;
 		CHECK(a.host[0] != '\0');
@@ -221,4 +245,5 @@ fuzz_one(const uint8_t *data, size_t size, struct fuzz_result *res)
 	res->translated = translate_checked(&a, &o, -1);
 	parse_argv(data, size, &o, res);
 	options_free(&o);
+	resolve();
 }
