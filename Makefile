@@ -19,7 +19,8 @@ COMMON_H = common/match.h common/readconf.h common/statedir.h
 SHIM_SRC = shim/shim.c shim/sshargs.c shim/translate.c
 SHIM_H = shim/sshargs.h shim/translate.h
 HELPER_SRC = helper/jupyssh.c helper/commands.c helper/hook.c \
-	helper/forward.c helper/inspect.c helper/remote.c helper/state.c \
+	helper/forward.c helper/inspect.c helper/proxy.c helper/remote.c \
+	helper/state.c \
 	helper/util.c shim/sshargs.c shim/translate.c
 HELPER_H = helper/commands.h helper/remote.h helper/state.h helper/util.h
 
@@ -108,7 +109,8 @@ SAN_FLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer \
 SAN_ENV = ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
 	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 SAN_REPORT = ERROR: AddressSanitizer|runtime error:|LeakSanitizer
-SAN_UNIT = $(UNIT_TESTS:tests/unit/%=$(SAN)/%)
+# A new unit test gets a rule below and a place here.
+SAN_UNIT = $(SAN)/test_readconf $(SAN)/test_translate $(SAN)/test_regressions
 
 # As the real ones, but for the flags.
 $(SAN)/libjupyssh.so: $(SHIM_SRC) $(SHIM_H) $(COMMON_SRC) $(COMMON_H) \
@@ -122,6 +124,13 @@ $(SAN)/jupyssh: $(HELPER_SRC) $(HELPER_H) $(COMMON_SRC) $(COMMON_H) \
 		helper/remote_sh.h
 	@mkdir -p $(SAN)
 	$(CC) $(CFLAGS) $(SAN_FLAGS) -o $@ $(HELPER_SRC) $(COMMON_SRC)
+
+# The helper without sanitizers, from the same sources: what the sanitized
+# one must behave like.
+$(SAN)/reference/jupyssh: $(HELPER_SRC) $(HELPER_H) $(COMMON_SRC) \
+		$(COMMON_H) helper/remote_sh.h
+	@mkdir -p $(SAN)/reference
+	$(CC) $(CFLAGS) -o $@ $(HELPER_SRC) $(COMMON_SRC)
 
 $(SAN)/test_readconf: tests/unit/test_readconf.c tests/unit/unit.h \
 		$(COMMON_SRC) $(COMMON_H)
@@ -141,7 +150,8 @@ $(SAN)/test_regressions: tests/unit/test_regressions.c tests/unit/unit.h \
 	$(CC) $(CFLAGS) $(SAN_FLAGS) -Wl,--wrap=glob -o $@ \
 		tests/unit/test_regressions.c $(FUZZ_SRC) $(COMMON_SRC)
 
-check-sanitize: $(SAN)/libjupyssh.so $(SAN)/jupyssh $(SAN_UNIT)
+check-sanitize: $(SAN)/libjupyssh.so $(SAN)/jupyssh $(SAN)/reference/jupyssh \
+		$(SAN_UNIT)
 	@log=$(SAN)/check.log; : > $$log; \
 	for t in $(SAN_UNIT); do \
 		$(SAN_ENV) $$t > $$t.out 2>&1; rc=$$?; \

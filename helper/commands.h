@@ -25,7 +25,12 @@ int	ensure_forward(const struct conn *, const struct host_config *,
 	    const struct remote_result *, int *local, int note_fd, char *err,
 	    size_t errlen);
 
+int	become_worker(const char *host);
+int	run_worker(const char *host, const char *ssh_config,
+	    const char *control, int local_port, int term);
+
 int	cmd_hook(int argc, char **argv);
+int	cmd_proxy(int argc, char **argv);
 int	cmd_start(const char *host);
 int	cmd_stop(const char *host);
 int	cmd_url(const char *host);

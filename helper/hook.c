@@ -30,7 +30,7 @@ hook_usage(void)
 }
 
 /* stdin and stdout on /dev/null, stderr into the host's log. */
-static int
+int
 become_worker(const char *host)
 {
 	char log[PATH_MAX];
@@ -57,8 +57,8 @@ become_worker(const char *host)
 	return term;
 }
 
-static int
-worker(const char *host, const char *ssh_config, const char *control,
+int
+run_worker(const char *host, const char *ssh_config, const char *control,
     int local_port, int term)
 {
 	struct host_config hc;
@@ -131,5 +131,5 @@ cmd_hook(int argc, char **argv)
 		_exit(0);
 	if ((term = become_worker(argv[0])) == -1)
 		_exit(1);
-	_exit(worker(argv[0], config, argv[1], local_port, term));
+	_exit(run_worker(argv[0], config, argv[1], local_port, term));
 }

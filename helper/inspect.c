@@ -187,11 +187,14 @@ cmd_settings(const char *host)
 	char *const argv[] = { "ssh", (char *)host, NULL };
 	ssize_t n;
 
-	if (load_host(&hc, host, NULL) == -1)
+	if (load_host(&hc, host, NULL) == -1) {
+		options_free(&hc.opts);
 		return 1;
+	}
 	printf("host %s\n", host);
 	if (hc.opts.port == 0) {
 		printf("# no JupyterPort: jupyssh leaves this host alone\n");
+		options_free(&hc.opts);
 		return fflush(stdout) == EOF;
 	}
 	printf("jupyterport %d\njupyterlocalport %d\n", hc.opts.port,
@@ -215,5 +218,6 @@ cmd_settings(const char *host)
 		    block);
 		free(block);
 	}
+	options_free(&hc.opts);
 	return fflush(stdout) == EOF;
 }

@@ -18,6 +18,8 @@ static const char usage_text[] =
     "       jupyssh list [--json]  every configured host's notebook\n"
     "       jupyssh log [-f] host  the notebook's log on the remote\n"
     "       jupyssh -G host        the settings that apply to host\n"
+    "       jupyssh proxy [-J jump] [-t secs] host port [alias]\n"
+    "                              ProxyCommand mode, without the library\n"
     "       jupyssh --help | --version\n";
 
 static void
@@ -56,6 +58,8 @@ main(int argc, char **argv)
 	}
 	if (strcmp(argv[1], "hook") == 0)
 		return cmd_hook(argc - 1, argv + 1);
+	if (strcmp(argv[1], "proxy") == 0)
+		return cmd_proxy(argc - 1, argv + 1);
 	if (strcmp(argv[1], "list") == 0)
 		return cmd_list(argc - 1, argv + 1);
 	if (strcmp(argv[1], "log") == 0)

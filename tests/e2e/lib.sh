@@ -30,8 +30,9 @@ laptop() {
 laptop_plain() {
 	AS_LAPTOP_ENV="${EXTRA_ENV:-}" "$TOP/tests/sandbox/as-laptop" "$@"
 }
-# As the laptop user with the shim, under a pseudo-terminal, as a person
-# typing: laptop_tty [pty-run options...] -- CMD ARGS...
+# As the laptop user with the shim (NO_SHIM=1: without), under a
+# pseudo-terminal, as a person typing:
+#   laptop_tty [pty-run options...] -- CMD ARGS...
 laptop_tty() {
 	local opts=()
 	while [ $# -gt 0 ] && [ "$1" != -- ]; do
@@ -39,7 +40,9 @@ laptop_tty() {
 		shift
 	done
 	shift
-	"$TOOLS/pty-run" "${opts[@]}" -- env AS_LAPTOP_ENV="LD_PRELOAD=$SHIM ${EXTRA_ENV:-}" \
+	local preload="LD_PRELOAD=$SHIM"
+	[ -z "${NO_SHIM:-}" ] || preload=
+	"$TOOLS/pty-run" "${opts[@]}" -- env AS_LAPTOP_ENV="$preload ${EXTRA_ENV:-}" \
 	    JUPYSSH_PREFIX="$PREFIX" "$TOP/tests/sandbox/as-laptop" "$@"
 }
 
