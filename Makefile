@@ -18,7 +18,7 @@ COMMON_SRC = common/match.c common/readconf.c common/statedir.c
 COMMON_H = common/match.h common/readconf.h common/statedir.h
 SHIM_SRC = shim/shim.c shim/sshargs.c shim/translate.c
 SHIM_H = shim/sshargs.h shim/translate.h
-HELPER_SRC = helper/jupyssh.c helper/commands.c helper/hook.c \
+HELPER_SRC = helper/jupyssh.c helper/browser.c helper/commands.c helper/hook.c \
 	helper/forward.c helper/inspect.c helper/proxy.c helper/remote.c \
 	helper/state.c \
 	helper/util.c shim/sshargs.c shim/translate.c

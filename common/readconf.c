@@ -25,7 +25,7 @@ enum opcode {
 	oBadOption, oIgnore, oHost, oMatch, oInclude, oControlPath,
 	oJupyterPort, oJupyterLocalPort, oJupyterDirectory, oJupyterEnv,
 	oJupyterCommand, oJupyterAutoStart, oJupyterStartTimeout,
-	oJupyterSocket, oJupyterStopOnExit
+	oJupyterSocket, oJupyterStopOnExit, oJupyterBrowser
 };
 
 static const struct {
@@ -45,6 +45,7 @@ static const struct {
 	{ "jupyterstarttimeout",	oJupyterStartTimeout },
 	{ "jupytersocket",		oJupyterSocket },
 	{ "jupyterstoponexit",		oJupyterStopOnExit },
+	{ "jupyterbrowser",		oJupyterBrowser },
 	{ NULL,				oBadOption }
 };
 
@@ -102,6 +103,7 @@ options_free(struct jupyter_options *o)
 	free(o->command);
 	free(o->control_path);
 	free(o->port_origin);
+	free(o->browser);
 	options_init(o);
 }
 
@@ -398,6 +400,8 @@ read_config_line(struct config_reader *r, char *line, const char *file,
 			set_string(&o->control_path, rest, 1);
 		break;
 	case oJupyterCommand:
+	case oJupyterBrowser:
+		/* A command line, taken as it stands, like LocalCommand. */
 		if (*rest == '\0') {
 			config_error(r, file, linenum, "%s needs a command",
 			    keyword);
@@ -405,7 +409,8 @@ read_config_line(struct config_reader *r, char *line, const char *file,
 		}
 		if (*active == -1)
 			goto in_match;
-		set_string(&o->command, rest, *active);
+		set_string(op == oJupyterCommand ? &o->command : &o->browser,
+		    rest, *active == 1);
 		break;
 	default:
 		arg = next_word(&rest, &bad);

@@ -26,6 +26,7 @@ struct jupyter_options {
 	int	 start_timeout;	/* JupyterStartTimeout, seconds */
 	int	 socket;	/* JupyterSocket: a Unix socket, not a port */
 	int	 stop_on_exit;	/* JupyterStopOnExit */
+	char	*browser;	/* JupyterBrowser: no, yes or a command */
 	char	*control_path;	/* the user's own ControlPath, if any */
 	char	*port_origin;	/* "FILE:LINE" of JupyterPort, for messages */
 };

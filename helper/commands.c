@@ -52,7 +52,7 @@ make_url(int local_port, const char *token)
 /* The one line a user waits for; the URL also goes to local state. */
 void
 print_ready(int fd, const char *host, int local_port, const char *token,
-    const char *how)
+    const char *how, const char *browser)
 {
 	char *url = make_url(local_port, token);
 
@@ -61,6 +61,8 @@ print_ready(int fd, const char *host, int local_port, const char *token,
 	state_write(host, "url", url);
 	say_on(fd, "jupyssh: notebook on %s %s: %s", host,
 	    strcmp(how, "reused") == 0 ? "running" : "ready", url);
+	if (strcmp(how, "started") == 0)
+		open_browser(host, browser, url);
 	free(url);
 }
 
@@ -75,16 +77,6 @@ local_port_of(const char *host, int configured)
 		port = configured;
 	free(url);
 	return port;
-}
-
-static int
-need_port(const struct host_config *hc)
-{
-	if (hc->opts.port != 0)
-		return 0;
-	warnx_("%s: no JupyterPort for this host (see ~/.ssh/jupyter_config)",
-	    hc->host);
-	return -1;
 }
 
 /* A live master for the host: ours from "start", or the ssh session's. */
@@ -128,17 +120,16 @@ connect_to(struct conn *c, const struct host_config *hc)
 }
 
 int
-cmd_start(const char *host)
+cmd_start(struct host_config *hcp)
 {
-	struct host_config hc;
+	struct host_config hc = *hcp;
+	const char *host = hc.host;
 	struct remote_result res;
 	struct conn c;
 	char token[64], ctl[PATH_MAX], err[512], *url;
-	int started_master = 0, local_port;
+	int started_master = 0, local_port, progress;
 	int fd;
 
-	if (load_host(&hc, host, NULL) == -1 || need_port(&hc) == -1)
-		return 1;
 	if (random_token(token, sizeof(token)) == -1) {
 		warnx_("%s: no random bytes for a token", host);
 		return 1;
@@ -169,9 +160,14 @@ cmd_start(const char *host)
 		started_master = 1;
 	}
 	local_port = hc.opts.local_port;
+	/* A line that counts the seconds, on a terminal only. */
+	if ((progress = isatty(2)))
+		remote_progress(2, host);
 	if (remote_run(&c, "start", &hc.opts, token, &res) == -1 ||
 	    ensure_forward(&c, &hc, &res, &local_port, 2, err,
 	    sizeof(err)) == -1) {
+		if (progress)
+			finish_progress(host, "failed");
 		warnx_("%s: %s", host, strcmp(res.kind, "error") == 0 ?
 		    res.detail : err);
 		if (started_master) {
@@ -184,25 +180,28 @@ cmd_start(const char *host)
 	if ((url = make_url(local_port, res.token)) == NULL)
 		return 1;
 	state_write(host, "url", url);
+	if (progress)
+		finish_progress(host, "ready");
 	if (printf("%s\n", url) < 0 || fflush(stdout) == EOF) {
 		warnx_("stdout: write error");
 		return 1;
 	}
+	if (strcmp(res.how, "started") == 0)
+		open_browser(host, hc.opts.browser, url);
 	free(url);
 	return 0;
 }
 
 int
-cmd_stop(const char *host)
+cmd_stop(struct host_config *hcp)
 {
-	struct host_config hc;
+	struct host_config hc = *hcp;
+	const char *host = hc.host;
 	struct remote_result res;
 	struct conn c, m;
 	char ctl[PATH_MAX], configured[32], *session, *fwd;
 	int local;
 
-	if (load_host(&hc, host, NULL) == -1 || need_port(&hc) == -1)
-		return 1;
 	connect_to(&c, &hc);
 	if (remote_run(&c, "stop", &hc.opts, NULL, &res) == -1) {
 		warnx_("%s: %s", host, res.detail);
@@ -242,29 +241,29 @@ cmd_stop(const char *host)
 }
 
 static int
-remote_status(const char *host, struct host_config *hc,
-    struct remote_result *res)
+remote_status(const struct host_config *hc, struct remote_result *res)
 {
 	struct conn c;
+	int rc = 0;
 
-	if (load_host(hc, host, NULL) == -1 || need_port(hc) == -1)
-		return -1;
 	connect_to(&c, hc);
 	if (remote_run(&c, "status", &hc->opts, NULL, res) == -1) {
-		warnx_("%s: %s", host, res->detail);
-		return -1;
+		warnx_("%s: %s", hc->host, res->detail);
+		rc = -1;
 	}
-	return 0;
+	free((char *)c.control);
+	return rc;
 }
 
 int
-cmd_url(const char *host)
+cmd_url(struct host_config *hcp)
 {
-	struct host_config hc;
+	struct host_config hc = *hcp;
+	const char *host = hc.host;
 	struct remote_result res;
 	char *url;
 
-	if (remote_status(host, &hc, &res) == -1)
+	if (remote_status(&hc, &res) == -1)
 		return 1;
 	if (strcmp(res.kind, "running") != 0) {
 		warnx_("%s: no notebook running (jupyssh start %s)", host,
@@ -283,14 +282,15 @@ cmd_url(const char *host)
 }
 
 int
-cmd_status(const char *host)
+cmd_status(struct host_config *hcp)
 {
-	struct host_config hc;
+	struct host_config hc = *hcp;
+	const char *host = hc.host;
 	struct remote_result res;
 	char where[PATH_MAX + 16];
 	int forwarded, local;
 
-	if (remote_status(host, &hc, &res) == -1)
+	if (remote_status(&hc, &res) == -1)
 		return 1;
 	if (strcmp(res.kind, "running") != 0) {
 		printf("%s: stopped\n", host);

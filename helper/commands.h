@@ -16,7 +16,7 @@ int	local_port_of(const char *host, int configured);
 int	load_host(struct host_config *, const char *host,
 	    const char *ssh_config);
 void	print_ready(int fd, const char *host, int local_port,
-	    const char *token, const char *how);
+	    const char *token, const char *how, const char *browser);
 char	*make_url(int local_port, const char *token);
 
 struct conn;
@@ -25,16 +25,17 @@ int	ensure_forward(const struct conn *, const struct host_config *,
 	    const struct remote_result *, int *local, int note_fd, char *err,
 	    size_t errlen);
 
+void	open_browser(const char *host, const char *how, const char *url);
 int	become_worker(const char *host);
 int	run_worker(const char *host, const char *ssh_config,
 	    const char *control, int local_port, int term);
 
 int	cmd_hook(int argc, char **argv);
 int	cmd_proxy(int argc, char **argv);
-int	cmd_start(const char *host);
-int	cmd_stop(const char *host);
-int	cmd_url(const char *host);
-int	cmd_status(const char *host);
+int	cmd_start(struct host_config *);
+int	cmd_stop(struct host_config *);
+int	cmd_url(struct host_config *);
+int	cmd_status(struct host_config *);
 int	cmd_list(int argc, char **argv);
 int	cmd_log(int argc, char **argv);
 int	cmd_settings(const char *host);

@@ -92,7 +92,8 @@ run_worker(const char *host, const char *ssh_config, const char *control,
 		say_on(term, "jupyssh: %s: %s", host, err);
 		return 1;
 	}
-	print_ready(term, host, local_port, res.token, res.how);
+	print_ready(term, host, local_port, res.token, res.how,
+	    hc.opts.browser);
 	return 0;
 }
 

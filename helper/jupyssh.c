@@ -29,12 +29,31 @@ usage(void)
 	exit(2);
 }
 
+/* The host's settings live as long as the command that uses them. */
+static int
+run_for_host(int (*run)(struct host_config *), const char *host)
+{
+	struct host_config hc;
+	int rc;
+
+	if (load_host(&hc, host, NULL) == -1)
+		return 1;
+	if (hc.opts.port == 0) {
+		warnx_("%s: no JupyterPort for this host (see "
+		    "~/.ssh/jupyter_config)", host);
+		rc = 1;
+	} else
+		rc = run(&hc);
+	options_free(&hc.opts);
+	return rc;
+}
+
 int
 main(int argc, char **argv)
 {
 	static const struct {
 		const char	*name;
-		int		(*run)(const char *);
+		int		(*run)(struct host_config *);
 	} commands[] = {
 		{ "start",	cmd_start },
 		{ "stop",	cmd_stop },
@@ -73,7 +92,7 @@ main(int argc, char **argv)
 		if (strcmp(argv[1], commands[i].name) == 0) {
 			if (argc != 3 || argv[2][0] == '-')
 				usage();
-			return commands[i].run(argv[2]);
+			return run_for_host(commands[i].run, argv[2]);
 		}
 	warnx_("unknown command \"%s\"", argv[1]);
 	usage();

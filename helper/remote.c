@@ -24,6 +24,54 @@
 
 #define MAX_ARGS	32
 
+/* "jupyssh start" on a terminal: one line that counts while we wait. */
+static struct {
+	int		 fd;
+	const char	*host;
+	struct timespec	 t0;
+} progress = { -1, NULL, { 0, 0 } };
+
+static double
+elapsed(void)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (double)(now.tv_sec - progress.t0.tv_sec) +
+	    (double)(now.tv_nsec - progress.t0.tv_nsec) / 1e9;
+}
+
+void
+remote_progress(int fd, const char *host)
+{
+	progress.fd = fd;
+	progress.host = host;
+	clock_gettime(CLOCK_MONOTONIC, &progress.t0);
+	dprintf(fd, "jupyssh: starting notebook on %s \u2026", host);
+}
+
+static void
+progress_tick(void)
+{
+	if (progress.fd != -1)
+		dprintf(progress.fd, "\r\033[Kjupyssh: starting notebook on %s "
+		    "\u2026 %.1f s", progress.host, elapsed());
+}
+
+/* The line's last state: "ready in 2.4 s", or "failed" before an error. */
+void
+finish_progress(const char *host, const char *how)
+{
+	if (progress.fd == -1)
+		return;
+	if (strcmp(how, "ready") == 0)
+		dprintf(progress.fd, "\r\033[Kjupyssh: starting notebook on %s "
+		    "\u2026 ready in %.1f s\n", host, elapsed());
+	else
+		dprintf(progress.fd, "\r\033[K");
+	progress.fd = -1;
+}
+
 /* 'value', with ' written as '\'' : safe for any POSIX shell. */
 static int
 append_quoted(char **buf, size_t *len, const char *name, const char *value)
@@ -223,11 +271,13 @@ run(const char **argv, const char *host, const char *input, char *out,
 		pfd[0].events = POLLIN;
 		pfd[1].fd = in[1];
 		pfd[1].events = POLLOUT;
-		if (poll(pfd, in[1] != -1 ? 2 : 1, left * 1000) == -1) {
+		if (poll(pfd, in[1] != -1 ? 2 : 1, progress.fd != -1 ? 200 :
+		    left * 1000) == -1) {
 			if (errno == EINTR)
 				continue;
 			break;
 		}
+		progress_tick();
 		if (in[1] != -1 && (pfd[1].revents & (POLLOUT | POLLERR |
 		    POLLHUP))) {
 			n = write(in[1], input + sent, inlen - sent);

@@ -30,6 +30,8 @@ struct remote_result {
 int	remote_run(const struct conn *, const char *mode,
 	    const struct jupyter_options *, const char *token,
 	    struct remote_result *);
+void	remote_progress(int fd, const char *host);
+void	finish_progress(const char *host, const char *how);
 int	remote_log(const struct conn *, const struct jupyter_options *,
 	    int follow);
 int	ssh_control(const struct conn *, const char *op);

@@ -1,0 +1,62 @@
+/*
+ * JupyterBrowser: opens the notebook in a local browser once it is ready.
+ * The browser is given a 0600 redirect file, as Jupyter itself does, so the
+ * token is in no process's arguments.
+ */
+#include <sys/wait.h>
+
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include "commands.h"
+#include "state.h"
+#include "util.h"
+
+/* A browser opener by its usual names: xdg-open on Linux, open on macOS. */
+static const char default_opener[] =
+    "command -v xdg-open >/dev/null && exec xdg-open \"$1\"; exec open \"$1\"";
+
+void
+open_browser(const char *host, const char *how, const char *url)
+{
+	char path[PATH_MAX], page[PATH_MAX + 8], *script;
+	char html[1024];
+	pid_t pid;
+	int fd, n, status;
+
+	if (how == NULL || strcasecmp(how, "no") == 0)
+		return;
+	n = snprintf(html, sizeof(html), "<!DOCTYPE html>\n<meta charset=utf-8>"
+	    "<meta http-equiv=refresh content=\"0;url=%s\">\n"
+	    "<p><a href=\"%s\">%s</a>\n", url, url, host);
+	if (n < 0 || (size_t)n >= sizeof(html) ||
+	    state_write(host, "html", html) == -1 ||
+	    state_path(host, "html", path, sizeof(path)) == -1)
+		return;
+	snprintf(page, sizeof(page), "file://%s", path);
+	if (strcasecmp(how, "yes") == 0)
+		script = (char *)default_opener;
+	else if (asprintf(&script, "%s \"$1\"", how) == -1)
+		return;
+	/* Detached: a browser may run for hours. */
+	if ((pid = fork()) == 0) {
+		setsid();
+		if (fork() != 0)
+			_exit(0);
+		if ((fd = open("/dev/null", O_RDWR)) != -1) {
+			dup2(fd, 0);
+			dup2(fd, 1);
+		}
+		execl("/bin/sh", "sh", "-c", script, "sh", page, (char *)NULL);
+		_exit(127);
+	}
+	if (pid > 0)
+		waitpid(pid, &status, 0);
+	if (script != default_opener)
+		free(script);
+}
