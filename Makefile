@@ -34,7 +34,7 @@ all: $(SHIM) $(HELPER)
 # Only the hooks are exported; everything else stays inside the library.
 $(SHIM): $(SHIM_SRC) $(SHIM_H) $(COMMON_SRC) $(COMMON_H) shim/exports.map
 	$(CC) $(CFLAGS) -fPIC -shared -fvisibility=hidden \
-		-Wl,--version-script=shim/exports.map -Wl,-z,now \
+		-Wl,--version-script=shim/exports.map -Wl,-O1 \
 		-o $@ $(SHIM_SRC) $(COMMON_SRC) -ldl -lpthread
 
 $(HELPER): $(HELPER_SRC) $(HELPER_H) $(SHIM_H) $(COMMON_SRC) $(COMMON_H) helper/remote_sh.h
@@ -73,6 +73,10 @@ check-unit: all $(UNIT_TESTS)
 
 demo: all
 	examples/demo/run
+
+# Side-by-side measurements into tests/bench/RESULTS.md (root, sandbox).
+bench: all
+	tests/bench/bench.py
 
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR) $(DESTDIR)$(DOCDIR)
@@ -117,7 +121,7 @@ $(SAN)/libjupyssh.so: $(SHIM_SRC) $(SHIM_H) $(COMMON_SRC) $(COMMON_H) \
 		shim/exports.map
 	@mkdir -p $(SAN)
 	$(CC) $(CFLAGS) $(SAN_FLAGS) -fPIC -shared -fvisibility=hidden \
-		-Wl,--version-script=shim/exports.map -Wl,-z,now \
+		-Wl,--version-script=shim/exports.map -Wl,-O1 \
 		-o $@ $(SHIM_SRC) $(COMMON_SRC) -ldl -lpthread
 
 $(SAN)/jupyssh: $(HELPER_SRC) $(HELPER_H) $(COMMON_SRC) $(COMMON_H) \
@@ -199,4 +203,5 @@ fuzz: $(FUZZ)/fuzz_config
 		-artifact_prefix=$(FUZZ)/ -print_final_stats=1 \
 		$(FUZZ)/corpus tests/fuzz/corpus
 
-.PHONY: all check check-unit check-sanitize demo fuzz install uninstall clean
+.PHONY: all bench check check-unit check-sanitize demo fuzz install uninstall \
+	clean

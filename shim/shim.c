@@ -44,7 +44,6 @@ typedef FILE *fopen_fn(const char *, const char *);
 
 static fopen_fn *real_fopen, *real_fopen64;
 static pthread_once_t real_once = PTHREAD_ONCE_INIT;
-static __thread int in_shim;	/* our own fopen calls go to the real one */
 
 static int	  is_ssh;
 
@@ -60,7 +59,14 @@ static struct plan {
 	char			*block;		/* translated options, or NULL */
 } plan;
 
-static pthread_mutex_t plan_lock = PTHREAD_MUTEX_INITIALIZER;
+/*
+ * Serialises the plan, and tells our own fopen calls (getpwuid, reading
+ * the configs) from ssh's: the holder that enters again is us. A recursive
+ * mutex rather than a thread-local flag: no TLS block for every process
+ * that loads the library, and only ssh ever takes it.
+ */
+static pthread_mutex_t plan_lock = PTHREAD_RECURSIVE_MUTEX_INITIALIZER_NP;
+static int plan_depth;
 
 /* Every real symbol, resolved in one place; our own hook is an error. */
 static void
@@ -91,9 +97,10 @@ __attribute__((constructor)) static void
 shim_init(int argc, char **argv, char **envp)
 {
 	(void)envp;
-	pthread_once(&real_once, resolve_real);
+	/* Elsewhere nothing at all: the hooks resolve lazily if called. */
 	if (argc > 0 && argv != NULL && argv[0] != NULL &&
 	    strcmp(base_name(argv[0]), "ssh") == 0) {
+		pthread_once(&real_once, resolve_real);
 		is_ssh = 1;
 		plan.parsed = parse_ssh_args(argc, argv, &plan.args) == 0;
 	}
@@ -434,15 +441,19 @@ dispatch(const char *path, const char *mode, fopen_fn *real)
 		errno = ENOSYS;
 		return NULL;
 	}
-	/* Not ours: not ssh, our own reads, or not a plain read. */
-	if (!is_ssh || in_shim || path == NULL || mode == NULL ||
-	    mode[0] != 'r' || strchr(mode, '+') != NULL)
+	/* Not ours: not ssh, or not a plain read. */
+	if (!is_ssh || path == NULL || mode == NULL || mode[0] != 'r' ||
+	    strchr(mode, '+') != NULL)
 		return real(path, mode);
-	in_shim = 1;
 	pthread_mutex_lock(&plan_lock);
-	f = hooked_fopen(path, mode, real);
+	if (plan_depth > 0)	/* our own read, from inside the plan */
+		f = real(path, mode);
+	else {
+		plan_depth++;
+		f = hooked_fopen(path, mode, real);
+		plan_depth--;
+	}
 	pthread_mutex_unlock(&plan_lock);
-	in_shim = 0;
 	return f;
 }
 
