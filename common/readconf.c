@@ -25,7 +25,8 @@ enum opcode {
 	oBadOption, oIgnore, oHost, oMatch, oInclude, oControlPath,
 	oJupyterPort, oJupyterLocalPort, oJupyterDirectory, oJupyterEnv,
 	oJupyterCommand, oJupyterAutoStart, oJupyterStartTimeout,
-	oJupyterSocket, oJupyterStopOnExit, oJupyterBrowser
+	oJupyterSocket, oJupyterStopOnExit, oJupyterBrowser,
+	oJupyterScheduler, oJupyterSlurmOptions
 };
 
 static const struct {
@@ -46,6 +47,8 @@ static const struct {
 	{ "jupytersocket",		oJupyterSocket },
 	{ "jupyterstoponexit",		oJupyterStopOnExit },
 	{ "jupyterbrowser",		oJupyterBrowser },
+	{ "jupyterscheduler",		oJupyterScheduler },
+	{ "jupyterslurmoptions",	oJupyterSlurmOptions },
 	{ NULL,				oBadOption }
 };
 
@@ -76,6 +79,7 @@ options_init(struct jupyter_options *o)
 	o->start_timeout = -1;
 	o->socket = -1;
 	o->stop_on_exit = -1;
+	o->scheduler = -1;
 }
 
 void
@@ -93,6 +97,8 @@ options_fill_defaults(struct jupyter_options *o)
 		o->socket = 0;
 	if (o->stop_on_exit == -1)
 		o->stop_on_exit = 0;
+	if (o->scheduler == -1)
+		o->scheduler = SCHEDULER_NONE;
 }
 
 void
@@ -104,6 +110,7 @@ options_free(struct jupyter_options *o)
 	free(o->control_path);
 	free(o->port_origin);
 	free(o->browser);
+	free(o->slurm_options);
 	options_init(o);
 }
 
@@ -401,6 +408,7 @@ read_config_line(struct config_reader *r, char *line, const char *file,
 		break;
 	case oJupyterCommand:
 	case oJupyterBrowser:
+	case oJupyterSlurmOptions:
 		/* A command line, taken as it stands, like LocalCommand. */
 		if (*rest == '\0') {
 			config_error(r, file, linenum, "%s needs a command",
@@ -409,7 +417,8 @@ read_config_line(struct config_reader *r, char *line, const char *file,
 		}
 		if (*active == -1)
 			goto in_match;
-		set_string(op == oJupyterCommand ? &o->command : &o->browser,
+		set_string(op == oJupyterCommand ? &o->command :
+		    op == oJupyterBrowser ? &o->browser : &o->slurm_options,
 		    rest, *active == 1);
 		break;
 	default:
@@ -493,6 +502,19 @@ read_config_line(struct config_reader *r, char *line, const char *file,
 				o->socket = v;
 			if (op == oJupyterStopOnExit && o->stop_on_exit == -1)
 				o->stop_on_exit = v;
+			break;
+		case oJupyterScheduler:
+			if (strcasecmp(arg, "slurm") == 0)
+				v = SCHEDULER_SLURM;
+			else if (strcasecmp(arg, "none") == 0)
+				v = SCHEDULER_NONE;
+			else {
+				config_error(r, file, linenum, "%s: expected "
+				    "slurm or none, not \"%s\"", keyword, arg);
+				return -1;
+			}
+			if (*active == 1 && o->scheduler == -1)
+				o->scheduler = v;
 			break;
 		case oJupyterStartTimeout:
 			if ((v = parse_seconds(arg)) == -1) {

@@ -11,6 +11,11 @@ enum autostart {
 	AUTOSTART_NO		/* only "jupyssh start" */
 };
 
+enum scheduler {
+	SCHEDULER_NONE,		/* the notebook runs on the host itself */
+	SCHEDULER_SLURM		/* a batch job on a compute node */
+};
+
 #define DEFAULT_COMMAND		"jupyter notebook"
 #define DEFAULT_START_TIMEOUT	60
 #define MAX_INCLUDE_DEPTH	16
@@ -27,6 +32,8 @@ struct jupyter_options {
 	int	 socket;	/* JupyterSocket: a Unix socket, not a port */
 	int	 stop_on_exit;	/* JupyterStopOnExit */
 	char	*browser;	/* JupyterBrowser: no, yes or a command */
+	int	 scheduler;	/* JupyterScheduler */
+	char	*slurm_options;	/* JupyterSlurmOptions: for sbatch */
 	char	*control_path;	/* the user's own ControlPath, if any */
 	char	*port_origin;	/* "FILE:LINE" of JupyterPort, for messages */
 };

@@ -163,6 +163,7 @@ cmd_start(struct host_config *hcp)
 	/* A line that counts the seconds, on a terminal only. */
 	if ((progress = isatty(2)))
 		remote_progress(2, host);
+	remote_notes(2);
 	if (remote_run(&c, "start", &hc.opts, token, &res) == -1 ||
 	    ensure_forward(&c, &hc, &res, &local_port, 2, err,
 	    sizeof(err)) == -1) {
@@ -292,6 +293,11 @@ cmd_status(struct host_config *hcp)
 
 	if (remote_status(&hc, &res) == -1)
 		return 1;
+	if (strcmp(res.kind, "pending") == 0) {
+		printf("%s: job %ld %s %s\n", host, res.pid, res.node,
+		    res.detail);
+		return fflush(stdout) == EOF ? 1 : 3;
+	}
 	if (strcmp(res.kind, "running") != 0) {
 		printf("%s: stopped\n", host);
 		return fflush(stdout) == EOF ? 1 : 3;
@@ -302,8 +308,15 @@ cmd_status(struct host_config *hcp)
 		snprintf(where, sizeof(where), "socket %s", res.sock);
 	else
 		snprintf(where, sizeof(where), "remote port %d", res.port);
-	printf("%s: running, pid %ld, %s, folder %s, local port %d (%s)\n",
-	    host, res.pid, where, res.detail[0] ? res.detail : "?", local,
-	    forwarded ? "forwarded" : "not forwarded");
+	if (strcmp(res.node, "-") != 0)
+		printf("%s: running, job %ld on %s (%s), time left %s, %s, "
+		    "folder %s, local port %d (%s)\n", host, res.pid, res.node,
+		    res.addr, res.left, where, res.detail[0] ? res.detail : "?",
+		    local, forwarded ? "forwarded" : "not forwarded");
+	else
+		printf("%s: running, pid %ld, %s, folder %s, local port %d "
+		    "(%s)\n", host, res.pid, where,
+		    res.detail[0] ? res.detail : "?", local,
+		    forwarded ? "forwarded" : "not forwarded");
 	return fflush(stdout) == EOF ? 1 : 0;
 }

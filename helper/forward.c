@@ -34,7 +34,8 @@ ensure_forward(const struct conn *c, const struct host_config *hc,
 	if (res->sock[0] != '\0')
 		snprintf(target, sizeof(target), "%s", res->sock);
 	else
-		snprintf(target, sizeof(target), "127.0.0.1:%d", res->port);
+		snprintf(target, sizeof(target), "%s:%d", res->addr[0] ?
+		    res->addr : "127.0.0.1", res->port);
 	/* The session's own LocalForward leads to the configured port. */
 	snprintf(configured, sizeof(configured), "127.0.0.1:%d",
 	    hc->opts.port);

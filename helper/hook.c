@@ -83,6 +83,7 @@ run_worker(const char *host, const char *ssh_config, const char *control,
 	c.config = ssh_config;
 	c.control = ctl;
 	c.batch = 1;
+	remote_notes(term);
 	if (remote_run(&c, "start", &hc.opts, token, &res) == -1) {
 		say_on(term, "jupyssh: %s: %s", host, res.detail);
 		return 1;

@@ -24,6 +24,8 @@
 
 #define MAX_ARGS	32
 
+static const char *notes_host = "";
+
 /* "jupyssh start" on a terminal: one line that counts while we wait. */
 static struct {
 	int		 fd;
@@ -48,6 +50,42 @@ remote_progress(int fd, const char *host)
 	progress.host = host;
 	clock_gettime(CLOCK_MONOTONIC, &progress.t0);
 	dprintf(fd, "jupyssh: starting notebook on %s \u2026", host);
+}
+
+/*
+ * Lines the remote script says while it waits ("jupyssh-progress job 4711
+ * pending (Priority)"): shown as they come, on the progress line's
+ * terminal or the worker's.
+ */
+static int progress_note_fd = -1;
+static size_t progress_seen;
+
+void
+remote_notes(int fd)
+{
+	progress_note_fd = fd;
+}
+
+static void
+show_notes(const char *out, size_t got)
+{
+	const char *p, *nl;
+
+	if (progress_note_fd == -1)
+		return;
+	while (progress_seen < got &&
+	    (nl = memchr(out + progress_seen, '\n', got - progress_seen)) !=
+	    NULL) {
+		p = out + progress_seen;
+		if (strncmp(p, "jupyssh-progress ", 17) == 0) {
+			if (progress.fd != -1)
+				dprintf(progress.fd, "\r\033[K");
+			say_on(progress_note_fd, "jupyssh: %s: %.*s",
+			    progress.host ? progress.host : notes_host,
+			    (int)(nl - p - 17), p + 17);
+		}
+		progress_seen = (size_t)(nl - out) + 1;
+	}
 }
 
 static void
@@ -297,6 +335,7 @@ run(const char **argv, const char *host, const char *input, char *out,
 				from[0] = -1;
 			} else
 				got += (size_t)n;
+			show_notes(out, got);
 		}
 	}
 	out[got] = '\0';
@@ -343,9 +382,10 @@ parse_result(const char *out, struct remote_result *res)
 	if (strcmp(res->kind, "ok") == 0 || strcmp(res->kind, "running") == 0) {
 		char up[32];
 
-		if (sscanf(line, "%d %127s %ld %15s %31s %d %4095s %4095[^\n]",
-		    &res->port, res->token, &res->pid, res->how, up,
-		    &res->kernels, res->sock, detail) < 7) {
+		if (sscanf(line, "%d %127s %ld %15s %31s %d %4095s %63s %63s "
+		    "%31s %4095[^\n]", &res->port, res->token, &res->pid,
+		    res->how, up, &res->kernels, res->sock, res->node,
+		    res->addr, res->left, detail) < 10) {
 			snprintf(res->kind, sizeof(res->kind), "error");
 			snprintf(res->detail, sizeof(res->detail),
 			    "garbled answer from the remote script");
@@ -354,6 +394,10 @@ parse_result(const char *out, struct remote_result *res)
 		res->uptime = strcmp(up, "-") == 0 ? -1 : atol(up);
 		if (strcmp(res->sock, "-") == 0)
 			res->sock[0] = '\0';
+	} else if (strcmp(res->kind, "pending") == 0) {
+		/* A queued job: its id, state and reason. */
+		sscanf(line, "%ld %63s %4095[^\n]", &res->pid, res->node,
+		    detail);
 	} else
 		sscanf(line, "%4095[^\n]", detail);
 	snprintf(res->detail, sizeof(res->detail), "%s", detail);
@@ -364,7 +408,9 @@ static char *
 script_input(const char *mode, const struct jupyter_options *o,
     const char *token, int follow)
 {
+	static const char run_common[] = "eval \"$JS_COMMON\"\n";
 	char *input = NULL, *all, port[16], timeout[16];
+	const char *backend;
 	size_t len = 0;
 
 	snprintf(port, sizeof(port), "%d", o->port);
@@ -381,11 +427,22 @@ script_input(const char *mode, const struct jupyter_options *o,
 	    o->socket == 1 ? "yes" : "no") == -1 ||
 	    append_quoted(&input, &len, "JS_STOP_ON_EXIT",
 	    o->stop_on_exit == 1 ? "yes" : "no") == -1 ||
-	    append_quoted(&input, &len, "JS_FOLLOW", follow ? "yes" : "no") == -1)
+	    append_quoted(&input, &len, "JS_FOLLOW", follow ? "yes" : "no") == -1 ||
+	    append_quoted(&input, &len, "JS_SLURM_OPTS",
+	    o->slurm_options ? o->slurm_options : "") == -1 ||
+	    /* A batch job gets the common part too: it is kept in a variable. */
+	    append_quoted(&input, &len, "JS_COMMON", remote_common_sh) == -1)
 		goto fail;
-	if ((all = realloc(input, len + sizeof(remote_sh))) == NULL)
+	backend = o->scheduler == SCHEDULER_SLURM ? remote_slurm_sh :
+	    remote_local_sh;
+	if ((all = realloc(input, len + sizeof(run_common) +
+	    strlen(backend) + sizeof(remote_main_sh))) == NULL)
 		goto fail;
-	memcpy(all + len, remote_sh, sizeof(remote_sh));
+	memcpy(all + len, run_common, sizeof(run_common) - 1);
+	len += sizeof(run_common) - 1;
+	memcpy(all + len, backend, strlen(backend));
+	len += strlen(backend);
+	memcpy(all + len, remote_main_sh, sizeof(remote_main_sh));
 	return all;
  fail:
 	free(input);
@@ -427,6 +484,8 @@ remote_run(const struct conn *c, const char *mode,
 		free(control);
 		return -1;
 	}
+	notes_host = c->host;
+	progress_seen = 0;
 	script_args(c, argv, control);
 	n = run(argv, c->host, input, out, sizeof(out), o->start_timeout + 60);
 	parse_result(out, res);

@@ -16,7 +16,7 @@ struct conn {
 };
 
 struct remote_result {
-	char	kind[16];	/* ok, running, stopped, error */
+	char	kind[16];	/* ok, running, pending, stopped, error */
 	int	port;		/* the port Jupyter bound; 0 on a socket */
 	char	token[128];
 	long	pid;
@@ -24,6 +24,9 @@ struct remote_result {
 	long	uptime;		/* seconds, -1 unknown */
 	int	kernels;
 	char	sock[PATH_MAX];	/* the Unix socket, or empty */
+	char	node[64];	/* a job's node ("-" on the host itself) */
+	char	addr[64];	/* the address the notebook listens on */
+	char	left[32];	/* a job's time left, "-" without one */
 	char	detail[PATH_MAX];	/* the folder, or the error message */
 };
 
@@ -31,6 +34,7 @@ int	remote_run(const struct conn *, const char *mode,
 	    const struct jupyter_options *, const char *token,
 	    struct remote_result *);
 void	remote_progress(int fd, const char *host);
+void	remote_notes(int fd);
 void	finish_progress(const char *host, const char *how);
 int	remote_log(const struct conn *, const struct jupyter_options *,
 	    int follow);

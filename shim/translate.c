@@ -71,8 +71,9 @@ quoted(const char *s, int keep_tokens)
 /*
  * Returns a malloc'd block of ssh_config text, or NULL. local is the port
  * to forward from (the configured one, or a free one when that is taken),
- * or 0 for no LocalForward: on a Unix socket, whose remote path only the
- * remote knows, the helper adds the forward once it is up.
+ * or 0 for no LocalForward. On a Unix socket, whose remote path only the
+ * remote knows, or on a SLURM compute node, the helper adds the forward
+ * once the notebook is up.
  */
 char *
 translate(const struct ssh_args *a, const struct jupyter_options *o,
@@ -93,7 +94,8 @@ translate(const struct ssh_args *a, const struct jupyter_options *o,
 	    (qcontrol = quoted(control, 1)) == NULL ||
 	    (a->config[0] != '\0' && (qconfig = quoted(a->config, 0)) == NULL))
 		goto out;
-	if (local > 0 && !o->socket)
+	/* A socket's path or a job's node: known once the notebook runs. */
+	if (local > 0 && !o->socket && o->scheduler != SCHEDULER_SLURM)
 		snprintf(forward, sizeof(forward),
 		    "\tLocalForward 127.0.0.1:%d 127.0.0.1:%d\n", local, o->port);
 	if (local > 0 && local != o->local_port)

@@ -1,37 +1,4 @@
-# Runs on the remote host under a POSIX sh, fed on standard input after the
-# JS_* assignments written by jupyssh (remote.c). It starts, inspects or
-# stops the one notebook jupyssh runs for a port, and ends by printing one
-# line: "jupyssh-result WORDS...". The token arrives on stdin, so it is in
-# no process's arguments; the notebook reads it from its environment.
-
-umask 077
-say() { printf 'jupyssh-result %s\n' "$*"; }
-fail() { say error "$*"; exit 1; }
-
-# "~" means the remote home in directory and env paths.
-expand() {
-	case $1 in
-	"~") printf '%s' "$HOME" ;;
-	"~/"*) printf '%s/%s' "$HOME" "${1#"~/"}" ;;
-	*) printf '%s' "$1" ;;
-	esac
-}
-
-nap() { sleep 0.1 2>/dev/null || sleep 1; }
-
-# kill -0 also succeeds for a zombie: a notebook that died but was not
-# reaped yet is not alive.
-alive() {
-	kill -0 "$1" 2>/dev/null || return 1
-	[ -r "/proc/$1/stat" ] || return 0
-	case $(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null) in
-	Z* | X*) return 1 ;;
-	esac
-	return 0
-}
-
-state=${XDG_STATE_HOME:-$HOME/.local/state}/jupyssh
-mkdir -p "$state" && chmod 700 "$state" || fail "cannot create $state"
+# Backend: the notebook as a process on the host we reach with ssh.
 base=$state/nb-$JS_PORT
 rt=$base.runtime
 
@@ -42,83 +9,28 @@ ours() {
 	pid= info=
 	[ -r "$base.pid" ] || return 1
 	read -r pid < "$base.pid" || return 1
-	case $pid in '' | *[!0-9]*) return 1 ;; esac
+	case $pid in "" | *[!0-9]*) return 1 ;; esac
 	alive "$pid" || return 1
 	for f in "$rt"/*server-"$pid".json; do
 		[ -r "$f" ] && info=$f
 	done
 	[ -n "$info" ] || return 1
 	if [ -r "/proc/$pid/cmdline" ]; then
-		tr '\0' ' ' < "/proc/$pid/cmdline" | grep -q jupyter || return 1
+		tr "\0" " " < "/proc/$pid/cmdline" | grep -q jupyter || return 1
 	fi
 	return 0
 }
 
-# A field of Jupyter's runtime file (json.dump with indent: one per line).
-field() {
-	sed -n "s/^ *\"$1\": *\"\{0,1\}\([^\",]*\)\"\{0,1\},\{0,1\} *\$/\1/p" \
-	    "$info" | head -n 1
-}
-
-# Two starts for one port must never start two notebooks.
-lock() {
-	tries=0
-	while ! mkdir "$base.lock" 2>/dev/null; do
-		holder=
-		[ -r "$base.lock/pid" ] && read -r holder < "$base.lock/pid"
-		if [ -n "$holder" ] && ! alive "$holder"; then
-			rm -rf "$base.lock"
-			continue
-		fi
-		tries=$((tries + 1))
-		[ "$tries" -gt $((JS_TIMEOUT * 10 + 100)) ] &&
-		    fail "another start still holds $base.lock"
-		nap
-	done
-	echo $$ > "$base.lock/pid"
-	trap 'rm -rf "$base.lock"' EXIT
-	trap 'exit 1' HUP INT TERM
-}
-
-activate() {
-	case $JS_ENV in
-	'') ;;
-	conda:*)
-		name=${JS_ENV#conda:}
-		if ! command -v conda >/dev/null 2>&1; then
-			for c in "$HOME"/miniconda3 "$HOME"/anaconda3 \
-			    "$HOME"/miniforge3 "$HOME"/mambaforge /opt/conda; do
-				if [ -r "$c/etc/profile.d/conda.sh" ]; then
-					. "$c/etc/profile.d/conda.sh"
-					break
-				fi
-			done
-		fi
-		command -v conda >/dev/null 2>&1 ||
-		    fail "conda not found for JupyterEnv $JS_ENV"
-		eval "$(conda shell.posix hook 2>/dev/null)" 2>/dev/null
-		conda activate "$name" >/dev/null 2>&1 ||
-		    fail "conda environment $name not found"
-		;;
-	*)
-		envdir=$(expand "$JS_ENV")
-		[ -r "$envdir/bin/activate" ] ||
-		    fail "no virtualenv at $JS_ENV ($envdir/bin/activate missing)"
-		. "$envdir/bin/activate" >/dev/null 2>&1 ||
-		    fail "activating $JS_ENV failed"
-		;;
-	esac
-}
-
 # The one result line for a running notebook:
-#   KIND PORT TOKEN PID HOW UPTIME KERNELS SOCKET FOLDER
-# PORT is the port Jupyter actually bound (0 on a socket), SOCKET "-" on a
-# port, FOLDER last as it may hold blanks.
+#   KIND PORT TOKEN PID HOW UPTIME KERNELS SOCKET NODE ADDR LEFT FOLDER
+# PORT is the port Jupyter bound (0 on a socket), SOCKET "-" on a port,
+# NODE "-" and ADDR 127.0.0.1 here, LEFT (time left) "-", FOLDER last as it
+# may hold blanks.
 report() {
 	up=-
 	if [ -r "/proc/$pid/stat" ] && [ -r /proc/uptime ]; then
 		hz=$(getconf CLK_TCK 2>/dev/null || echo 100)
-		started=$(sed 's/.*) //' "/proc/$pid/stat" | cut -d' ' -f20)
+		started=$(sed "s/.*) //" "/proc/$pid/stat" | cut -d" " -f20)
 		now=$(cut -d. -f1 /proc/uptime)
 		up=$((now - started / hz))
 	fi
@@ -128,7 +40,8 @@ report() {
 	done
 	sock=$(field sock)
 	say "$1" "$(field port)" "$(field token)" "$pid" "$2" "$up" \
-	    "$kernels" "${sock:--}" "$(field notebook_dir)$(field root_dir)"
+	    "$kernels" "${sock:--}" - 127.0.0.1 - \
+	    "$(field notebook_dir)$(field root_dir)"
 }
 
 # JupyterStopOnExit: a lease per ssh connection that wants the notebook to
@@ -171,13 +84,8 @@ start() {
 		exit 0
 	fi
 	rm -rf "$rt" "$base.pid" "$base.sock" "$base.leases"
-	dir=$(expand "${JS_DIR:-~}")
-	cd "$dir" 2>/dev/null || fail "cannot enter $JS_DIR on the remote"
-	activate
-	PATH=$PATH:$HOME/.local/bin
-	set -- $JS_CMD
-	command -v "$1" >/dev/null 2>&1 ||
-	    fail "$1 not found${JS_ENV:+ after activating $JS_ENV}"
+	prepare
+	eval "set -- $JS_CMD"
 	mkdir -p "$rt" || fail "cannot create $rt"
 	# A Unix socket in our 0700 folder (mode 0600): no other user can
 	# reach it. Or 127.0.0.1; a busy port makes Jupyter try the next ones,
@@ -205,14 +113,14 @@ start() {
 		if ! alive "$pid"; then
 			rm -f "$base.pid"
 			fail "notebook exited at start: $(tail -n 2 "$base.log" |
-			    tr '\n' ' ')"
+			    tr "\n" " ")"
 		fi
 		waited=$((waited + 1))
 		if [ "$waited" -gt $((JS_TIMEOUT * 10)) ]; then
 			kill "$pid" 2>/dev/null
 			rm -f "$base.pid"
 			fail "notebook not ready after ${JS_TIMEOUT}s: $(tail -n 2 \
-			    "$base.log" | tr '\n' ' ')"
+			    "$base.log" | tr "\n" " ")"
 		fi
 		nap
 	done
@@ -257,11 +165,3 @@ log() {
 	fi
 	exec cat "$base.log"
 }
-
-case $JS_MODE in
-start) start ;;
-status) status ;;
-stop) stop ;;
-log) log ;;
-*) fail "unknown mode $JS_MODE" ;;
-esac

@@ -1,0 +1,102 @@
+# Shared by every backend, and copied into SLURM batch jobs: messages,
+# paths, process checks, the lock, and activating the environment asked for.
+# No single quotes in this file: remote.c passes it in a quoted variable.
+
+say() { printf "jupyssh-result %s\n" "$*"; }
+fail() { say error "$*"; exit 1; }
+# A line the user sees while we wait (a queued job, say).
+progress() { printf "jupyssh-progress %s\n" "$*"; }
+
+# "~" means the remote home in directory and env paths.
+expand() {
+	case $1 in
+	"~") printf "%s" "$HOME" ;;
+	"~/"*) printf "%s/%s" "$HOME" "${1#"~/"}" ;;
+	*) printf "%s" "$1" ;;
+	esac
+}
+
+nap() { sleep 0.1 2>/dev/null || sleep 1; }
+
+# kill -0 also succeeds for a zombie: a process that died but was not
+# reaped yet is not alive.
+alive() {
+	kill -0 "$1" 2>/dev/null || return 1
+	[ -r "/proc/$1/stat" ] || return 0
+	case $(sed "s/.*) //" "/proc/$1/stat" 2>/dev/null) in
+	Z* | X*) return 1 ;;
+	esac
+	return 0
+}
+
+# A field of the Jupyter runtime file $info (indented JSON: one a line).
+field() {
+	sed -n "s/^ *\"$1\": *\"\{0,1\}\([^\",]*\)\"\{0,1\},\{0,1\} *\$/\1/p" \
+	    "$info" | head -n 1
+}
+
+# Two starts for one notebook must never start two.
+lock() {
+	tries=0
+	while ! mkdir "$base.lock" 2>/dev/null; do
+		holder=
+		[ -r "$base.lock/pid" ] && read -r holder < "$base.lock/pid"
+		if [ -n "$holder" ] && ! alive "$holder"; then
+			rm -rf "$base.lock"
+			continue
+		fi
+		tries=$((tries + 1))
+		[ "$tries" -gt $((JS_TIMEOUT * 10 + 100)) ] &&
+		    fail "another start still holds $base.lock"
+		nap
+	done
+	echo $$ > "$base.lock/pid"
+	trap "rm -rf \"\$base.lock\"" EXIT
+	trap "exit 1" HUP INT TERM
+}
+
+# Into the folder, the environment activated, the command found. The
+# caller then runs: eval "set -- $JS_CMD".
+prepare() {
+	dir=$(expand "${JS_DIR:-~}")
+	cd "$dir" 2>/dev/null || fail "cannot enter $JS_DIR on the remote"
+	activate
+	PATH=$PATH:$HOME/.local/bin
+	eval "set -- $JS_CMD"
+	command -v "$1" >/dev/null 2>&1 ||
+	    fail "$1 not found${JS_ENV:+ after activating $JS_ENV}"
+}
+
+activate() {
+	case $JS_ENV in
+	"") ;;
+	conda:*)
+		name=${JS_ENV#conda:}
+		if ! command -v conda >/dev/null 2>&1; then
+			for c in "$HOME"/miniconda3 "$HOME"/anaconda3 \
+			    "$HOME"/miniforge3 "$HOME"/mambaforge /opt/conda; do
+				if [ -r "$c/etc/profile.d/conda.sh" ]; then
+					. "$c/etc/profile.d/conda.sh"
+					break
+				fi
+			done
+		fi
+		command -v conda >/dev/null 2>&1 ||
+		    fail "conda not found for JupyterEnv $JS_ENV"
+		eval "$(conda shell.posix hook 2>/dev/null)" 2>/dev/null
+		conda activate "$name" >/dev/null 2>&1 ||
+		    fail "conda environment $name not found"
+		;;
+	*)
+		envdir=$(expand "$JS_ENV")
+		[ -r "$envdir/bin/activate" ] ||
+		    fail "no virtualenv at $JS_ENV ($envdir/bin/activate missing)"
+		. "$envdir/bin/activate" >/dev/null 2>&1 ||
+		    fail "activating $JS_ENV failed"
+		;;
+	esac
+}
+
+umask 077
+state=${XDG_STATE_HOME:-$HOME/.local/state}/jupyssh
+mkdir -p "$state" && chmod 700 "$state" || fail "cannot create $state"
