@@ -18,6 +18,12 @@ expand() {
 
 nap() { sleep 0.1 2>/dev/null || sleep 1; }
 
+# The last two non-blank lines of a log, as one line.
+lastlines() {
+	grep -v "^[[:space:]]*$" "$1" 2>/dev/null | tail -n 2 | tr "\n" " " |
+	    sed "s/ *$//"
+}
+
 # kill -0 also succeeds for a zombie: a process that died but was not
 # reaped yet is not alive.
 alive() {

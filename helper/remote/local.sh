@@ -112,15 +112,13 @@ start() {
 		fi
 		if ! alive "$pid"; then
 			rm -f "$base.pid"
-			fail "notebook exited at start: $(tail -n 2 "$base.log" |
-			    tr "\n" " ")"
+			fail "notebook exited at start: $(lastlines "$base.log")"
 		fi
 		waited=$((waited + 1))
 		if [ "$waited" -gt $((JS_TIMEOUT * 10)) ]; then
 			kill "$pid" 2>/dev/null
 			rm -f "$base.pid"
-			fail "notebook not ready after ${JS_TIMEOUT}s: $(tail -n 2 \
-			    "$base.log" | tr "\n" " ")"
+			fail "notebook not ready after ${JS_TIMEOUT}s: $(lastlines "$base.log")"
 		fi
 		nap
 	done

@@ -97,8 +97,7 @@ start() {
 	said= waited=0
 	while ! ours; do
 		if ! job_state; then
-			fail "job $job ended before the notebook answered: $(tail \
-			    -n 2 "$base.log" 2>/dev/null | tr "\n" " ")"
+			fail "job $job ended before the notebook answered: $(lastlines "$base.log")"
 		fi
 		now="$jstate $reason $node"
 		if [ "$now" != "$said" ]; then
