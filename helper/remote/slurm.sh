@@ -13,8 +13,12 @@ job_state() {
 	job= jstate= node= reason=
 	[ -r "$base.job" ] && read -r job < "$base.job"
 	case $job in "" | *[!0-9]*) return 1 ;; esac
-	set -- $(squeue -h -j "$job" -o "%T %N %r" 2>/dev/null)
-	jstate=$1 node=$2 reason=$3
+	# A pending job has no node: fields split at "|", not at blanks.
+	line=$(squeue -h -j "$job" -o "%T|%N|%r" 2>/dev/null | head -n 1)
+	jstate=${line%%|*}
+	line=${line#*|}
+	node=${line%%|*}
+	reason=${line#*|}
 	case $jstate in
 	PENDING | CONFIGURING | RUNNING) return 0 ;;
 	esac

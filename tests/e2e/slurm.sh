@@ -1,0 +1,99 @@
+# JupyterScheduler slurm: the notebook as a batch job on a compute node of
+# a real SLURM cluster (tests/sandbox/cluster.sh: a login node and two
+# nodes in namespaces), reached through ssh to the login node only.
+. "$(dirname "$0")/lib.sh"
+reset_all
+if ! "$TOP/tests/sandbox/cluster.sh" up; then
+	fail cluster-up "the SLURM sandbox did not come up"
+	exit 1
+fi
+# Its settings, prefixed C_ (its ROOT is not the sandbox's).
+eval "$(sed 's/^\([A-Z_]*=\)/C_\1/' /tmp/jupyssh-cluster/env)"
+CSTATE=$C_CLUSTER_HOME/.local/state/jupyssh
+on_login() {	# CMD: as the cluster user, on the login node
+	ip netns exec "$C_NETNS_LOGIN" runuser -u "$C_CLUSTER_USER" -- \
+	    env SLURM_CONF="$C_SLURM_CONF" sh -c "cd && $1"
+}
+{ cat "$ROOT/ssh_config.orig" /tmp/jupyssh-cluster/ssh_config_snippet; } |
+    put_laptop_file "$LAPTOP_HOME/.ssh/config" 600
+cat "$KNOWN_HOSTS" /tmp/jupyssh-cluster/known_hosts |
+    put_laptop_file "$LAPTOP_HOME/.ssh/known_hosts" 644
+jupyter_config <<'EOC'
+Host cluster
+    JupyterPort 18900
+    JupyterScheduler slurm
+    JupyterSlurmOptions --partition=debug --time=00:30:00
+    JupyterDirectory ~
+EOC
+
+# Another job of the user's, which stop must leave alone.
+other=$(on_login 'sbatch --parsable --job-name=mine --wrap "sleep 600"')
+
+url=$(laptop jupyssh start cluster 2>"$ROOT/err")
+rc=$?
+case $rc:$url in
+0:http://127.0.0.1:18900/?token=*) pass start-url ;;
+*) fail start-url "a URL" "$(cat "$ROOT/err")" ;;
+esac
+case $(cat "$ROOT/err") in
+*"jupyssh: cluster: job "*" submitted"*"running on n"*) pass progress ;;
+*) fail progress "job submitted ... running on nX" "$(cat "$ROOT/err")" ;;
+esac
+host=$(run_cell "$url" 'import socket; print(socket.gethostname())' 2>&1)
+case $host in n1 | n2) pass runs-on-node ;; *) fail runs-on-node "a compute node's hostname" "$host" ;; esac
+job=$(cat "$CSTATE/slurm-18900.job" 2>/dev/null)
+check_eq token-not-in-job "$(on_login "scontrol show job $job" | grep -c "${url##*token=}")" 0
+case $(laptop jupyssh status cluster 2>&1) in
+"cluster: running, job $job on $host ("*"), time left "*"local port 18900 (forwarded)") pass status ;;
+*) fail status "job, node, time left" "$(laptop jupyssh status cluster 2>&1)" ;;
+esac
+
+# Reuse: the same job, the same URL; concurrent starts give one job.
+for i in 1 2 3; do laptop jupyssh start cluster > "$ROOT/c.$i" 2>/dev/null & done
+wait
+check_eq reuse-same-url "$(cat "$ROOT"/c.* | sort -u)" "$url"
+check_eq reuse-same-job "$(on_login 'squeue -h -u jsclu -n jupyssh-18900 -o %i' | wc -l):$(cat "$CSTATE/slurm-18900.job")" "1:$job"
+
+# Cancelled behind jupyssh's back: noticed, and a new job on next start.
+on_login "scancel $job"
+wait_for 20 sh -c "! ip netns exec $C_NETNS_LOGIN env SLURM_CONF=$C_SLURM_CONF squeue -h -j $job 2>/dev/null | grep -q ."
+url2=$(laptop jupyssh start cluster 2>/dev/null)
+job2=$(cat "$CSTATE/slurm-18900.job" 2>/dev/null)
+if [ -n "$job2" ] && [ "$job2" != "$job" ] && [ "$(run_cell "$url2" 'print(8)' 2>&1)" = 8 ]; then
+	pass replaced-after-scancel
+else
+	fail replaced-after-scancel "a new job that works" "$job -> $job2 $url2"
+fi
+
+# Stop: exactly our job.
+out=$(laptop jupyssh stop cluster 2>&1)
+check_eq stop "$out" "jupyssh: cluster: notebook stopped (pid $job2)"
+check_eq stop-spares-other-job "$(on_login "squeue -h -j $other -o %T")" RUNNING
+if wait_for 20 sh -c "[ -z \"\$(ip netns exec $C_NETNS_LOGIN env SLURM_CONF=$C_SLURM_CONF squeue -h -j $job2 2>/dev/null)\" ]"; then
+	pass stop-cancels-ours
+else
+	fail stop-cancels-ours "job $job2 still there"
+fi
+
+# sbatch refuses (a partition that does not exist): SLURM's own words.
+printf 'Host cluster\n    JupyterPort 18900\n    JupyterScheduler slurm\n    JupyterSlurmOptions --partition=nosuch\n' | jupyter_config
+out=$(laptop jupyssh start cluster 2>&1)
+case $? in 1) ;; *) out="exit 0: $out" ;; esac
+case $out in
+*"jupyssh: cluster: sbatch refused the job: "*"nvalid partition"*) pass sbatch-refused ;;
+*) fail sbatch-refused "SLURM's message on one line" "$out" ;;
+esac
+
+# A job that cannot start in time (more CPUs than any node has): cancelled.
+printf 'Host cluster\n    JupyterPort 18900\n    JupyterScheduler slurm\n    JupyterStartTimeout 3\n    JupyterSlurmOptions --partition=gpu --cpus-per-task=2\n' | jupyter_config
+on_login 'sbatch --parsable --partition=gpu --cpus-per-task=2 --wrap "sleep 600"' > /dev/null
+out=$(laptop jupyssh start cluster 2>&1)
+case $out in
+*"jupyssh: cluster: job "*" not ready after 3s (pending, "*"); cancelled it") pass start-timeout ;;
+*) fail start-timeout "pending, reason, cancelled" "$out" ;;
+esac
+check_eq start-timeout-cancelled "$(on_login 'squeue -h -u jsclu -n jupyssh-18900' | wc -l)" 0
+
+on_login "scancel -u $C_CLUSTER_USER" 2>/dev/null
+"$TOP/tests/sandbox/cluster.sh" down
+reset_all
