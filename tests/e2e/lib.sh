@@ -22,13 +22,23 @@ check_eq() {
 	if [ "$2" = "$3" ]; then pass "$1"; else fail "$1" "expected '$3', got '$2'"; fi
 }
 
+# A sanitized build (make check-sanitize) needs its runtime loaded first,
+# and writes its reports where tests/run looks for them. Leaks are the unit
+# tests' business: ssh's own would drown ours.
+PRELOAD=$SHIM
+SAN_ENV=
+if [ -n "${JUPYSSH_SANITIZE:-}" ]; then
+	PRELOAD="$(gcc -print-file-name=libasan.so):$SHIM"
+	SAN_ENV="ASAN_OPTIONS=detect_leaks=0:log_path=$ROOT/sanitizer/asan UBSAN_OPTIONS=print_stacktrace=1:log_path=$ROOT/sanitizer/ubsan"
+fi
+
 # As the laptop user, with the shim preloaded (EXTRA_ENV adds NAME=VALUE words).
 laptop() {
-	AS_LAPTOP_ENV="LD_PRELOAD=$SHIM ${EXTRA_ENV:-}" "$TOP/tests/sandbox/as-laptop" "$@"
+	AS_LAPTOP_ENV="LD_PRELOAD=$PRELOAD $SAN_ENV ${EXTRA_ENV:-}" "$TOP/tests/sandbox/as-laptop" "$@"
 }
 # As the laptop user, without the shim: what plain ssh does.
 laptop_plain() {
-	AS_LAPTOP_ENV="${EXTRA_ENV:-}" "$TOP/tests/sandbox/as-laptop" "$@"
+	AS_LAPTOP_ENV="$SAN_ENV ${EXTRA_ENV:-}" "$TOP/tests/sandbox/as-laptop" "$@"
 }
 # As the laptop user with the shim (NO_SHIM=1: without), under a
 # pseudo-terminal, as a person typing:
@@ -40,7 +50,7 @@ laptop_tty() {
 		shift
 	done
 	shift
-	local preload="LD_PRELOAD=$SHIM"
+	local preload="LD_PRELOAD=$PRELOAD $SAN_ENV"
 	[ -z "${NO_SHIM:-}" ] || preload=
 	"$TOOLS/pty-run" "${opts[@]}" -- env AS_LAPTOP_ENV="$preload ${EXTRA_ENV:-}" \
 	    JUPYSSH_PREFIX="$PREFIX" "$TOP/tests/sandbox/as-laptop" "$@"
