@@ -106,14 +106,18 @@ shim_init(int argc, char **argv, char **envp)
 	}
 }
 
-/* The helper sits next to us: PREFIX/lib -> PREFIX/bin, or the build tree. */
+/*
+ * The helper sits next to us: PREFIX/lib -> PREFIX/bin, or the build tree
+ * (shim/ -> helper/). Paths are taken apart as text, not resolved: no
+ * system call per path component in every ssh.
+ */
 static int
 find_helper(char *buf, size_t len)
 {
-	static const char *const rel[] = { "../bin/jupyssh",
-	    "../helper/jupyssh", NULL };
+	static const char *const rel[] = { "bin/jupyssh", "helper/jupyssh",
+	    NULL };
 	const char *env = getenv("JUPYSSH_HELPER");
-	char dir[PATH_MAX], cand[PATH_MAX * 2];
+	char dir[PATH_MAX];
 	Dl_info info;
 	char *slash;
 	int i;
@@ -121,16 +125,19 @@ find_helper(char *buf, size_t len)
 	if (env != NULL && *env == '/')
 		return snprintf(buf, len, "%s", env) < (int)len ? 0 : -1;
 	if (dladdr((void *)shim_init, &info) == 0 || info.dli_fname == NULL ||
-	    realpath(info.dli_fname, dir) == NULL ||
-	    (slash = strrchr(dir, '/')) == NULL)
+	    info.dli_fname[0] != '/' ||
+	    snprintf(dir, sizeof(dir), "%s", info.dli_fname) >= (int)sizeof(dir))
 		return -1;
-	*slash = '\0';
-	for (i = 0; rel[i] != NULL; i++) {
-		snprintf(cand, sizeof(cand), "%s/%s", dir, rel[i]);
-		if (access(cand, X_OK) == 0 && realpath(cand, buf) != NULL &&
-		    strlen(buf) < len)
-			return 0;
+	/* .../lib/libjupyssh.so -> ... */
+	for (i = 0; i < 2; i++) {
+		if ((slash = strrchr(dir, '/')) == NULL)
+			return -1;
+		*slash = '\0';
 	}
+	for (i = 0; rel[i] != NULL; i++)
+		if (snprintf(buf, len, "%s/%s", dir, rel[i]) < (int)len &&
+		    access(buf, X_OK) == 0)
+			return 0;
 	return -1;
 }
 
@@ -265,18 +272,39 @@ is_top_level(const char *path)
 	return strcmp(path, plan.top) == 0;
 }
 
+/*
+ * The passwd home, as ssh uses it. Without -F, the first config ssh opens
+ * is that home's .ssh/config: the home is in its path, and another passwd
+ * lookup is saved.
+ */
+static int
+find_home(const char *path)
+{
+	struct passwd *pw;
+	size_t n;
+
+	if (plan.args.config[0] == '\0' && path != NULL &&
+	    (n = strlen(path)) > 12 && n - 12 < sizeof(plan.home)) {
+		memcpy(plan.home, path, n - 12);
+		plan.home[n - 12] = '\0';
+		return 0;
+	}
+	if ((pw = getpwuid(getuid())) == NULL || pw->pw_dir == NULL ||
+	    snprintf(plan.home, sizeof(plan.home), "%s", pw->pw_dir) >=
+	    (int)sizeof(plan.home))
+		return -1;
+	return 0;
+}
+
 static void
-make_plan(void)
+make_plan(const char *path)
 {
 	const char *host = plan.parsed ? plan.args.host : NULL;
 	char helper[PATH_MAX], session[PATH_MAX];
-	struct passwd *pw;
 	int n, joining;
 
 	plan.made = 1;
-	if ((pw = getpwuid(getuid())) == NULL || pw->pw_dir == NULL ||
-	    snprintf(plan.home, sizeof(plan.home), "%s", pw->pw_dir) >=
-	    (int)sizeof(plan.home)) {
+	if (find_home(path) == -1) {
 		plan.off = 1;
 		return;
 	}
@@ -412,7 +440,7 @@ hooked_fopen(const char *path, const char *mode, fopen_fn *real)
 	}
 	/* Plan only at the config: earlier fopens may be inside nss. */
 	if (!plan.made && candidate)
-		make_plan();
+		make_plan(path);
 	if (!plan.made || plan.off) {
 		errno = saved_errno;
 		return real(path, mode);

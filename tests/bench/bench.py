@@ -89,7 +89,7 @@ def row(what, ours, theirs, unit, target, fmt='%.1f'):
     ratio = ours / theirs if theirs else float('nan')
     rows.append((what, fmt % ours + ' ' + unit, fmt % theirs + ' ' + unit,
                  '%.3f' % ratio, target))
-    print('%-48s %12s %12s %7.3f  %s' % rows[-1], flush=True)
+    print('%-48s %12s %12s %7s  %s' % rows[-1], flush=True)
 
 
 def overhead():
@@ -145,9 +145,11 @@ def cold():
                     'cd project; . venv/bin/activate; JUPYTER_TOKEN=%s nohup '
                     'jupyter notebook --no-browser --ip=127.0.0.1 --port=18889 '
                     '>nb.log 2>&1 </dev/null &' % token], preload=False)
-        laptop_run(['ssh', '-f', '-N', '-o', 'ExitOnForwardFailure=yes', '-L',
-                    '127.0.0.1:18889:127.0.0.1:18889', 'gpu-box'],
-                   preload=False, stdin=subprocess.DEVNULL)
+        # ssh -f keeps the stdout and stderr it was given: not pipes.
+        laptop(['ssh', '-f', '-N', '-o', 'ExitOnForwardFailure=yes', '-L',
+                '127.0.0.1:18889:127.0.0.1:18889', 'gpu-box'], preload=False,
+               stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+               stderr=subprocess.DEVNULL).wait(timeout=60)
         classic.append(wait_http('http://127.0.0.1:18889/?token=' + token, t0))
     reset()
     row('cold time-to-URL answering: ssh gpu-box / classic',
