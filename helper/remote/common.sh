@@ -28,17 +28,31 @@ lastlines() {
 # reaped yet is not alive.
 alive() {
 	kill -0 "$1" 2>/dev/null || return 1
-	[ -r "/proc/$1/stat" ] || return 0
-	case $(sed "s/.*) //" "/proc/$1/stat" 2>/dev/null) in
+	stat=
+	[ -r "/proc/$1/stat" ] && read -r stat < "/proc/$1/stat" 2>/dev/null
+	case ${stat##*) } in
 	Z* | X*) return 1 ;;
 	esac
 	return 0
 }
 
-# A field of the Jupyter runtime file $info (indented JSON: one a line).
-field() {
-	sed -n "s/^ *\"$1\": *\"\{0,1\}\([^\",]*\)\"\{0,1\},\{0,1\} *\$/\1/p" \
-	    "$info" | head -n 1
+# The fields we need of the Jupyter runtime file $info (indented JSON, one
+# field a line), in j_port, j_token, j_sock and j_dir: read by the shell,
+# no process started, as this runs on every login.
+runtime_fields() {
+	j_port= j_token= j_sock= j_dir=
+	while IFS= read -r line; do
+		v=${line#*\": }
+		v=${v%,}
+		v=${v#\"}
+		v=${v%\"}
+		case $line in
+		*\"port\":*) j_port=$v ;;
+		*\"token\":*) j_token=$v ;;
+		*\"sock\":*) j_sock=$v ;;
+		*\"notebook_dir\":* | *\"root_dir\":*) j_dir=$v ;;
+		esac
+	done < "$info"
 }
 
 # Two starts for one notebook must never start two.

@@ -16,7 +16,7 @@ ours() {
 	done
 	[ -n "$info" ] || return 1
 	if [ -r "/proc/$pid/cmdline" ]; then
-		tr "\0" " " < "/proc/$pid/cmdline" | grep -q jupyter || return 1
+		grep -aq jupyter "/proc/$pid/cmdline" || return 1
 	fi
 	return 0
 }
@@ -28,20 +28,21 @@ ours() {
 # may hold blanks.
 report() {
 	up=-
-	if [ -r "/proc/$pid/stat" ] && [ -r /proc/uptime ]; then
-		hz=$(getconf CLK_TCK 2>/dev/null || echo 100)
-		started=$(sed "s/.*) //" "/proc/$pid/stat" | cut -d" " -f20)
-		now=$(cut -d. -f1 /proc/uptime)
-		up=$((now - started / hz))
+	# Start time: field 22 of /proc/PID/stat, in clock ticks (100 a
+	# second for user space on Linux).
+	if read -r stat < "/proc/$pid/stat" 2>/dev/null &&
+	    read -r now _ < /proc/uptime 2>/dev/null; then
+		set -- "$1" "$2" ${stat##*) }
+		eval "started=\${$((20 + 2))}"
+		up=$((${now%.*} - started / 100))
 	fi
 	kernels=0
 	for k in "$rt"/kernel-*.json; do
 		[ -e "$k" ] && kernels=$((kernels + 1))
 	done
-	sock=$(field sock)
-	say "$1" "$(field port)" "$(field token)" "$pid" "$2" "$up" \
-	    "$kernels" "${sock:--}" - 127.0.0.1 - \
-	    "$(field notebook_dir)$(field root_dir)"
+	runtime_fields
+	say "$1" "$j_port" "$j_token" "$pid" "$2" "$up" "$kernels" \
+	    "${j_sock:--}" - 127.0.0.1 - "$j_dir"
 }
 
 # JupyterStopOnExit: a lease per ssh connection that wants the notebook to

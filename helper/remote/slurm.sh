@@ -52,9 +52,9 @@ report() {
 	set -- "$1" "$2" $(squeue -h -j "$job" -o "%M %L" 2>/dev/null)
 	addr=$(scontrol show node "$node" 2>/dev/null |
 	    sed -n "s/.*NodeAddr=\([^ ]*\).*/\1/p" | head -n 1)
-	say "$1" "$(field port)" "$(field token)" "$job" "$2" \
-	    "$(seconds "${3:-0}")" "$kernels" - "$node" "${addr:-$node}" \
-	    "${4:--}" "$(field notebook_dir)$(field root_dir)"
+	runtime_fields
+	say "$1" "$j_port" "$j_token" "$job" "$2" "$(seconds "${3:-0}")" \
+	    "$kernels" - "$node" "${addr:-$node}" "${4:--}" "$j_dir"
 }
 
 # The batch script: the common functions, the settings, then the notebook
