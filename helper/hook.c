@@ -57,6 +57,33 @@ become_worker(const char *host)
 	return term;
 }
 
+/*
+ * The warm path: the URL we printed last still answers, with its token,
+ * through this session's forward. Only a notebook of ours can do that, so
+ * there is nothing to ask the remote. Not with stop-on-exit (the remote
+ * must count this session), nor where the forward is made afterwards.
+ */
+static int
+known_notebook_answers(const char *host, const struct host_config *hc,
+    int local_port, int term)
+{
+	char *url, token[128];
+	int port, ok = 0;
+
+	if (hc->opts.stop_on_exit || hc->opts.socket ||
+	    hc->opts.scheduler != SCHEDULER_NONE ||
+	    (url = state_read(host, "url")) == NULL)
+		return 0;
+	if (sscanf(url, "http://127.0.0.1:%d/?token=%127s", &port,
+	    token) == 2 && port == local_port &&
+	    http_ok(port, "/api/status", token)) {
+		print_ready(term, host, port, token, "reused", NULL);
+		ok = 1;
+	}
+	free(url);
+	return ok;
+}
+
 int
 run_worker(const char *host, const char *ssh_config, const char *control,
     int local_port, int term)
@@ -78,6 +105,8 @@ run_worker(const char *host, const char *ssh_config, const char *control,
 		return 1;
 	}
 	state_write(host, "session", ctl);
+	if (known_notebook_answers(host, &hc, local_port, term))
+		return 0;
 	memset(&c, 0, sizeof(c));
 	c.host = host;
 	c.config = ssh_config;
