@@ -14,8 +14,8 @@ CC ?= cc
 CFLAGS ?= -O2 -g
 CFLAGS += -std=c11 -Wall -Wextra -D_GNU_SOURCE -DJUPYSSH_VERSION=\"$(VERSION)\"
 
-COMMON_SRC = common/match.c common/readconf.c common/statedir.c
-COMMON_H = common/match.h common/readconf.h common/statedir.h
+COMMON_SRC = common/match.c common/port.c common/readconf.c common/statedir.c
+COMMON_H = common/match.h common/port.h common/readconf.h common/statedir.h
 SHIM_SRC = shim/shim.c shim/sshargs.c shim/translate.c
 SHIM_H = shim/sshargs.h shim/translate.h
 HELPER_SRC = helper/jupyssh.c helper/browser.c helper/commands.c helper/hook.c \

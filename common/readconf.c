@@ -228,9 +228,9 @@ next_word(char **sp, int *bad)
 	return word;
 }
 
-/* A port number: 1 to 65535, digits only. */
+/* A whole number from lo to hi, digits only (like OpenSSH's strtonum). */
 static int
-parse_port(const char *s)
+parse_number(const char *s, long lo, long hi)
 {
 	char *end;
 	long v;
@@ -239,22 +239,7 @@ parse_port(const char *s)
 		return -1;
 	errno = 0;
 	v = strtol(s, &end, 10);
-	if (errno != 0 || *end != '\0' || v < 1 || v > 65535)
-		return -1;
-	return (int)v;
-}
-
-static int
-parse_seconds(const char *s)
-{
-	char *end;
-	long v;
-
-	if (s == NULL || !isdigit((unsigned char)*s))
-		return -1;
-	errno = 0;
-	v = strtol(s, &end, 10);
-	if (errno != 0 || *end != '\0' || v < 1 || v > 86400)
+	if (errno != 0 || *end != '\0' || v < lo || v > hi)
 		return -1;
 	return (int)v;
 }
@@ -438,7 +423,7 @@ read_config_line(struct config_reader *r, char *line, const char *file,
 		switch (op) {
 		case oJupyterPort:
 		case oJupyterLocalPort:
-			if ((v = parse_port(arg)) == -1) {
+			if ((v = parse_number(arg, 1, 65535)) == -1) {
 				config_error(r, file, linenum, "%s: bad port "
 				    "\"%s\" (1-65535)", keyword, arg);
 				return -1;
@@ -517,7 +502,7 @@ read_config_line(struct config_reader *r, char *line, const char *file,
 				o->scheduler = v;
 			break;
 		case oJupyterStartTimeout:
-			if ((v = parse_seconds(arg)) == -1) {
+			if ((v = parse_number(arg, 1, 86400)) == -1) {
 				config_error(r, file, linenum, "%s: bad number "
 				    "of seconds \"%s\" (1-86400)", keyword, arg);
 				return -1;

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "../common/port.h"
 #include "commands.h"
 #include "remote.h"
 #include "state.h"

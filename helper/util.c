@@ -17,6 +17,7 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include "../common/port.h"
 #include "util.h"
 
 void
@@ -112,28 +113,6 @@ http_ok(int port, const char *path, const char *token)
 		ok = strncmp(resp, "HTTP/1.", 7) == 0 && got >= 12 &&
 		    strncmp(resp + 9, "200", 3) == 0;
 	}
-	close(fd);
-	return ok;
-}
-
-/*
- * Whether ssh could listen on 127.0.0.1:port. Like ssh, with SO_REUSEADDR:
- * connections of an earlier forward in TIME_WAIT do not make it busy.
- */
-int
-port_is_free(int port)
-{
-	struct sockaddr_in sin;
-	int fd, ok, on = 1;
-
-	if ((fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1)
-		return 0;
-	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on));
-	memset(&sin, 0, sizeof(sin));
-	sin.sin_family = AF_INET;
-	sin.sin_port = htons((unsigned short)port);
-	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	ok = bind(fd, (struct sockaddr *)&sin, sizeof(sin)) == 0;
 	close(fd);
 	return ok;
 }

@@ -9,7 +9,6 @@ void	say_on(int fd, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));
 int	random_token(char *buf, size_t len);
 int	http_ok(int port, const char *path, const char *token);
-int	port_is_free(int port);
 const char *home_dir(void);
 char	*expand_tilde(const char *path);
 

@@ -33,6 +33,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "../common/port.h"
 #include "../common/readconf.h"
 #include "../common/statedir.h"
 #include "sshargs.h"
@@ -142,25 +143,6 @@ find_helper(char *buf, size_t len)
 }
 
 extern char **environ;
-
-/* Whether ssh could listen on 127.0.0.1:port (with SO_REUSEADDR, as ssh). */
-static int
-port_is_free(int port)
-{
-	struct sockaddr_in sin;
-	int fd, ok, on = 1;
-
-	if ((fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1)
-		return 1;
-	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on));
-	memset(&sin, 0, sizeof(sin));
-	sin.sin_family = AF_INET;
-	sin.sin_port = htons((unsigned short)port);
-	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	ok = bind(fd, (struct sockaddr *)&sin, sizeof(sin)) == 0;
-	close(fd);
-	return ok;
-}
 
 /* The first line of a state file of the helper's, or "". */
 static void
