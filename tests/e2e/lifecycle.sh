@@ -71,6 +71,14 @@ case $(laptop jupyssh log gpu-box 2>&1) in
 *) fail log "the notebook's start-up lines" "$(laptop jupyssh log gpu-box 2>&1 | tail -n 3)" ;;
 esac
 check_eq log-private "$(stat -c %a "$RSTATE/nb-18889.log")" 600
+# -f follows: a request made while it runs shows up in what it prints.
+laptop jupyssh log -f gpu-box > "$ROOT/follow.out" 2>&1 &
+follower=$!
+sleep 2
+run_cell "$url" 'print(1)' > /dev/null 2>&1
+if wait_for 10 grep -q "Kernel started" "$ROOT/follow.out"; then pass log-follow; else fail log-follow "a new line while following" "$(tail -n 3 "$ROOT/follow.out")"; fi
+kill "$follower" 2>/dev/null
+pkill -u "$LAPTOP_USER" -f 'tail -n 40 -f' 2>/dev/null
 
 # Stale state: the notebook crashed; the next start notices and starts anew.
 kill -KILL "$pid"

@@ -48,6 +48,11 @@ case $(laptop jupyssh status cluster 2>&1) in
 *) fail status "job, node, time left" "$(laptop jupyssh status cluster 2>&1)" ;;
 esac
 
+# A plain interactive login to the login node finds the job and prints the
+# URL, forwarded through the login node to the compute node.
+out=$(laptop_tty --timeout 90 --expect 'running: http' --send 'hostname; exit\n' --expect login -- ssh cluster 2>&1)
+check_eq login-url "$(printf '%s' "$out" | url_in)" "$url"
+
 # Reuse: the same job, the same URL; concurrent starts give one job.
 for i in 1 2 3; do laptop jupyssh start cluster > "$ROOT/c.$i" 2>/dev/null & done
 wait
