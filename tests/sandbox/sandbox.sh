@@ -27,50 +27,12 @@ PATH=/usr/sbin:/usr/bin:/sbin:/bin
 export PATH
 umask 022
 
-fatal() {
-	echo "sandbox: $*" >&2
-	exit 1
-}
-
-# Run a command quietly; on failure die with its last line of output.
-try() {
-	local what=$1 out
-	shift
-	out=$("$@" 2>&1) || fatal "$what failed: ${out##*$'\n'}"
-}
-
-user_exists() { id -u "$1" >/dev/null 2>&1; }
-
-# Print the pid in pidfile $1 if that process is alive and its command
-# line contains $2 (a stale pidfile must not make us kill a stranger).
-live_pid() {
-	local pid
-	[ -r "$1" ] || return 1
-	read -r pid <"$1" 2>/dev/null || return 1
-	case $pid in ''|*[!0-9]*) return 1 ;; esac
-	tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -qF -- "$2" || return 1
-	echo "$pid"
-}
-
-netns_exists() { ip netns list 2>/dev/null | grep -qw "^$NETNS"; }
-
-# Wait up to $1 tenths of a second for the command to succeed.
-wait_for() {
-	local n=$1
-	shift
-	while ! "$@"; do
-		n=$((n - 1))
-		[ "$n" -gt 0 ] || return 1
-		sleep 0.1
-	done
-}
+ME=sandbox
+. "$(dirname "$0")/lib.sh"
 
 sshd_listening() {
 	ip netns exec "$NETNS" ss -Hltn 'sport = :22' 2>/dev/null | grep -q .
 }
-
-# Zombies do not count: they are dead, only not reaped yet.
-live_procs_of() { ps -u "$1" -o pid=,stat= 2>/dev/null | awk '$2 !~ /^Z/ { print $1 }'; }
 
 # Succeed if user $1 has no live process; else SIGKILL them all and fail.
 kill_user_procs() {
@@ -90,7 +52,7 @@ do_down() {
 	pkill -KILL -f "sshd -f $ROOT/sshd/sshd_config" 2>/dev/null
 	pkill -KILL -f "^socat UNIX-LISTEN:$ROOT" 2>/dev/null
 	# Anything else still inside the namespace (sessions, notebooks...).
-	if netns_exists; then
+	if netns_exists "$NETNS"; then
 		for pid in $(ip netns pids "$NETNS" 2>/dev/null); do
 			kill -KILL "$pid" 2>/dev/null
 		done
@@ -103,7 +65,7 @@ do_down() {
 			fatal "processes of $u survive SIGKILL: $(live_procs_of "$u" | tr "\n" " ")"
 	done
 
-	if netns_exists; then
+	if netns_exists "$NETNS"; then
 		try "ip netns del $NETNS" ip netns del "$NETNS"
 	fi
 
@@ -271,7 +233,7 @@ do_status() {
 			echo "user $u: absent"; bad=$((bad + 1))
 		fi
 	done
-	if netns_exists; then
+	if netns_exists "$NETNS"; then
 		echo "netns $NETNS: present"; ok=$((ok + 1))
 	else
 		echo "netns $NETNS: absent"; bad=$((bad + 1))

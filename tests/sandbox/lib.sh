@@ -1,0 +1,44 @@
+# Shared by sandbox.sh and cluster.sh: messages, quiet commands, pid files,
+# namespaces, waiting. The sourcing script sets ME (its name in messages).
+
+fatal() {
+	echo "$ME: $*" >&2
+	exit 1
+}
+
+# Run a command quietly; on failure die with its last line of output.
+try() {
+	local what=$1 out
+	shift
+	out=$("$@" 2>&1) || fatal "$what failed: ${out##*$'\n'}"
+}
+
+user_exists() { id -u "$1" >/dev/null 2>&1; }
+
+# Print the pid in pidfile $1 if that process is alive and its command
+# line contains $2 (a stale pidfile must not make us kill a stranger).
+# The redirections' errors are silenced before they happen.
+live_pid() {
+	local pid
+	[ -r "$1" ] || return 1
+	read -r pid 2>/dev/null <"$1" || return 1
+	case $pid in ''|*[!0-9]*) return 1 ;; esac
+	tr '\0' ' ' 2>/dev/null <"/proc/$pid/cmdline" | grep -qF -- "$2" || return 1
+	echo "$pid"
+}
+
+netns_exists() { ip netns list 2>/dev/null | grep -qw "^$1"; }
+
+# Wait up to $1 tenths of a second for the command to succeed.
+wait_for() {
+	local n=$1
+	shift
+	while ! "$@"; do
+		n=$((n - 1))
+		[ "$n" -gt 0 ] || return 1
+		sleep 0.1
+	done
+}
+
+# Zombies do not count: they are dead, only not reaped yet.
+live_procs_of() { ps -u "$1" -o pid=,stat= 2>/dev/null | awk '$2 !~ /^Z/ { print $1 }'; }
