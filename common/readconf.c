@@ -61,7 +61,11 @@ config_error(struct config_reader *r, const char *file, int line,
 
 	r->errors++;
 	if (!r->quiet) {
-		fprintf(stderr, "jupyssh: %s:%d: ", file, line);
+		/* Line 0: about the whole file. */
+		if (line > 0)
+			fprintf(stderr, "jupyssh: %s:%d: ", file, line);
+		else
+			fprintf(stderr, "jupyssh: %s: ", file);
 		va_start(ap, fmt);
 		vfprintf(stderr, fmt, ap);
 		va_end(ap);
@@ -546,9 +550,12 @@ read_config_file(struct config_reader *r, const char *path, int flags)
 	if ((flags & CONF_CHECKPERM) && fstat(fileno(f), &st) == 0 &&
 	    ((st.st_uid != 0 && st.st_uid != getuid()) ||
 	    (st.st_mode & 022) != 0)) {
+		fclose(f);
+		/* ssh refuses its own config and says so; ours, we say. */
+		if (flags & CONF_SSH)
+			return 0;
 		config_error(r, path, 0, "bad owner or permissions "
 		    "(writable by others); file ignored");
-		fclose(f);
 		return -1;
 	}
 	while (getline(&line, &cap, f) != -1)

@@ -94,6 +94,16 @@ check_eq malformed-falls-back "$(laptop ssh -G gpu-box 2>&1 | grep -v '^jupyssh:
 out=$(laptop ssh gpu-box echo still-works 2>/dev/null)
 check_eq malformed-ssh-works "$out" still-works
 
+# A user config others may write: ssh's own refusal stands, as without us.
+jupyter_config <<'EOC'
+Host gpu-box
+    JupyterPort 18889
+EOC
+chmod 666 "$LAPTOP_HOME/.ssh/config"
+check_eq bad-permissions-as-plain "$(laptop ssh -G gpu-box 2>&1 | head -n 2)" \
+    "$(laptop_plain ssh -G gpu-box 2>&1 | head -n 2)"
+chmod 600 "$LAPTOP_HOME/.ssh/config"
+
 # Other programs: nothing printed, nothing changed, even with a bad config.
 out=$(laptop sh -c 'cat /etc/hostname >/dev/null; echo ok' 2>&1)
 check_eq other-programs-silent "$out" ok
