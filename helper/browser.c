@@ -3,7 +3,6 @@
  * The browser is given a 0600 redirect file, as Jupyter itself does, so the
  * token is in no process's arguments.
  */
-#include <sys/wait.h>
 
 #include <fcntl.h>
 #include <limits.h>
@@ -26,8 +25,7 @@ open_browser(const char *host, const char *how, const char *url)
 {
 	char path[PATH_MAX], page[PATH_MAX + 8], *script;
 	char html[1024];
-	pid_t pid;
-	int fd, n, status;
+	int fd, n;
 
 	if (how == NULL || strcasecmp(how, "no") == 0)
 		return;
@@ -44,10 +42,7 @@ open_browser(const char *host, const char *how, const char *url)
 	else if (asprintf(&script, "%s \"$1\"", how) == -1)
 		return;
 	/* Detached: a browser may run for hours. */
-	if ((pid = fork()) == 0) {
-		setsid();
-		if (fork() != 0)
-			_exit(0);
+	if (detach() == 0) {
 		if ((fd = open("/dev/null", O_RDWR)) != -1) {
 			dup2(fd, 0);
 			dup2(fd, 1);
@@ -55,8 +50,6 @@ open_browser(const char *host, const char *how, const char *url)
 		execl("/bin/sh", "sh", "-c", script, "sh", page, (char *)NULL);
 		_exit(127);
 	}
-	if (pid > 0)
-		waitpid(pid, &status, 0);
 	if (script != default_opener)
 		free(script);
 }

@@ -66,47 +66,54 @@ print_ready(int fd, const char *host, int local_port, const char *token,
 	free(url);
 }
 
+/* The port and token of the URL printed last (make_url's form); 0 if any. */
+int
+last_url(const char *host, int *port, char token[128])
+{
+	char *url = state_read(host, "url");
+	int n;
+
+	n = url == NULL ? 0 : sscanf(url, "http://127.0.0.1:%d/?token=%127s",
+	    port, token);
+	free(url);
+	return n == 2 ? 0 : -1;
+}
+
 /* The local port of the URL printed last, else the configured one. */
 int
 local_port_of(const char *host, int configured)
 {
-	char *url = state_read(host, "url");
-	int port = configured;
+	char token[128];
+	int port;
 
-	if (url != NULL && sscanf(url, "http://127.0.0.1:%d/", &port) != 1)
-		port = configured;
-	free(url);
-	return port;
+	return last_url(host, &port, token) == 0 ? port : configured;
+}
+
+/* path (malloc'd, or NULL) if a master answers on it, else NULL. */
+static char *
+answering(const char *host, char *path)
+{
+	struct conn c;
+
+	memset(&c, 0, sizeof(c));
+	c.host = host;
+	c.control = path;
+	if (path != NULL && access(path, F_OK) == 0 &&
+	    ssh_control(&c, "check") == 0)
+		return path;
+	free(path);
+	return NULL;
 }
 
 /* A live master for the host: ours from "start", or the ssh session's. */
 static char *
 live_master(const char *host)
 {
-	static const char *const kinds[] = { "ctl", "session", NULL };
-	struct conn c;
-	char path[PATH_MAX], *p;
-	int i;
+	char path[PATH_MAX], *p = NULL;
 
-	for (i = 0; kinds[i] != NULL; i++) {
-		if (strcmp(kinds[i], "ctl") == 0) {
-			if (state_path(host, "ctl", path, sizeof(path)) == -1)
-				continue;
-			p = strdup(path);
-		} else if ((p = state_read(host, kinds[i])) == NULL)
-			continue;
-		if (p == NULL || access(p, F_OK) == -1) {
-			free(p);
-			continue;
-		}
-		memset(&c, 0, sizeof(c));
-		c.host = host;
-		c.control = p;
-		if (ssh_control(&c, "check") == 0)
-			return p;
-		free(p);
-	}
-	return NULL;
+	if (state_path(host, "ctl", path, sizeof(path)) == 0)
+		p = answering(host, strdup(path));
+	return p != NULL ? p : answering(host, state_read(host, "session"));
 }
 
 void

@@ -12,6 +12,7 @@ struct host_config {
 
 struct conn;
 void	connect_to(struct conn *, const struct host_config *);
+int	last_url(const char *host, int *port, char token[128]);
 int	local_port_of(const char *host, int configured);
 int	load_host(struct host_config *, const char *host,
 	    const char *ssh_config);

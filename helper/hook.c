@@ -7,7 +7,6 @@
  * "ssh host cmd", git and rsync).
  */
 #include <sys/stat.h>
-#include <sys/wait.h>
 
 #include <fcntl.h>
 #include <limits.h>
@@ -33,7 +32,6 @@ hook_usage(void)
 int
 become_worker(const char *host)
 {
-	char log[PATH_MAX];
 	int term, fd;
 
 	if ((term = fcntl(2, F_DUPFD_CLOEXEC, 3)) == -1)
@@ -44,12 +42,7 @@ become_worker(const char *host)
 		if (fd > 2)
 			close(fd);
 	}
-	if (state_path(host, "log", log, sizeof(log)) == 0 &&
-	    (fd = open(log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC,
-	    0600)) != -1) {
-		dup2(fd, 2);
-		close(fd);
-	}
+	state_log_to_stderr(host);
 	/* Nothing else of ssh's (its ProxyCommand pipes) stays open. */
 	for (fd = 3; fd < 1024; fd++)
 		if (fd != term)
@@ -67,21 +60,16 @@ static int
 known_notebook_answers(const char *host, const struct host_config *hc,
     int local_port, int term)
 {
-	char *url, token[128];
-	int port, ok = 0;
+	char token[128];
+	int port;
 
 	if (hc->opts.stop_on_exit || hc->opts.socket ||
 	    hc->opts.scheduler != SCHEDULER_NONE ||
-	    (url = state_read(host, "url")) == NULL)
+	    last_url(host, &port, token) == -1 || port != local_port ||
+	    !http_ok(port, "/api/status", token))
 		return 0;
-	if (sscanf(url, "http://127.0.0.1:%d/?token=%127s", &port,
-	    token) == 2 && port == local_port &&
-	    http_ok(port, "/api/status", token)) {
-		print_ready(term, host, port, token, "reused", NULL);
-		ok = 1;
-	}
-	free(url);
-	return ok;
+	print_ready(term, host, port, token, "reused", NULL);
+	return 1;
 }
 
 int
@@ -131,8 +119,7 @@ int
 cmd_hook(int argc, char **argv)
 {
 	const char *config = NULL;
-	int term, status, ch, local_port = 0;
-	pid_t pid;
+	int term, ch, local_port = 0;
 
 	while ((ch = getopt(argc, argv, "F:p:")) != -1) {
 		switch (ch) {
@@ -150,16 +137,9 @@ cmd_hook(int argc, char **argv)
 	argv += optind;
 	if (argc != 2)
 		hook_usage();
-	/* Double fork: the worker is nobody's child and in no session. */
-	if ((pid = fork()) == -1)
-		return 0;	/* ssh goes on; there will be no notebook */
-	if (pid > 0) {
-		waitpid(pid, &status, 0);
+	/* ssh goes on at once; without a process there is no notebook. */
+	if (detach() != 0)
 		return 0;
-	}
-	setsid();
-	if ((pid = fork()) != 0)
-		_exit(0);
 	if ((term = become_worker(argv[0])) == -1)
 		_exit(1);
 	_exit(run_worker(argv[0], config, argv[1], local_port, term));

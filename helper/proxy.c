@@ -270,8 +270,7 @@ notebook_worker(const char *alias, pid_t relay)
 	struct timespec nap = { 0, 100 * 1000 * 1000 };
 	char cmdline[8192], *argv[256], *control;
 	time_t deadline = time(NULL) + MASTER_WAIT;
-	int argc, term, status;
-	pid_t pid;
+	int argc, term;
 
 	if ((argc = parent_args(cmdline, sizeof(cmdline), argv, 256)) < 2 ||
 	    parse_ssh_args(argc, argv, &a) != 0)
@@ -280,14 +279,8 @@ notebook_worker(const char *alias, pid_t relay)
 	    !wants_notebook(&a, &hc.opts))
 		return;
 	control = control_path_of(argc, argv);
-	if ((pid = fork()) != 0) {
-		if (pid > 0)
-			waitpid(pid, &status, 0);
+	if (detach() != 0)
 		return;
-	}
-	setsid();
-	if (fork() != 0)
-		_exit(0);
 	term = become_worker(alias);
 	if (control == NULL) {
 		say_on(term, "jupyssh: %s: ProxyCommand mode needs "

@@ -81,8 +81,7 @@ show_notes(const char *out, size_t got)
 			if (progress.fd != -1)
 				dprintf(progress.fd, "\r\033[K");
 			say_on(progress_note_fd, "jupyssh: %s: %.*s",
-			    progress.host ? progress.host : notes_host,
-			    (int)(nl - p - 17), p + 17);
+			    notes_host, (int)(nl - p - 17), p + 17);
 		}
 		progress_seen = (size_t)(nl - out) + 1;
 	}
@@ -183,20 +182,6 @@ base_args(const struct conn *c, const char **argv, char *control)
 	return n;
 }
 
-/* ssh's own messages go to the host's log; errors quote its last line. */
-static void
-stderr_to_log(const char *host)
-{
-	char log[PATH_MAX];
-	int fd;
-
-	if (state_path(host, "log", log, sizeof(log)) == 0 &&
-	    (fd = open(log, O_WRONLY | O_CREAT | O_APPEND, 0600)) != -1) {
-		dup2(fd, 2);
-		close(fd);
-	}
-}
-
 /* Waits for pid until the deadline, then ends it; its exit status. */
 static int
 reap(pid_t pid, time_t deadline)
@@ -248,7 +233,7 @@ run_detached(const char **argv, const char *host, int timeout)
 		signal(SIGTTOU, SIG_DFL);
 		if ((fd = open("/dev/null", O_RDWR)) != -1)
 			dup2(fd, 1);
-		stderr_to_log(host);
+		state_log_to_stderr(host);
 		execvp(argv[0], (char *const *)argv);
 		_exit(127);
 	}
@@ -286,7 +271,7 @@ run(const char **argv, const char *host, const char *input, char *out,
 	if (pid == 0) {
 		dup2(in[0], 0);
 		dup2(from[1], 1);
-		stderr_to_log(host);
+		state_log_to_stderr(host);
 		execvp(argv[0], (char *const *)argv);
 		fprintf(stderr, "jupyssh: %s: %s\n", argv[0], strerror(errno));
 		_exit(127);

@@ -118,6 +118,21 @@ state_last_line(const char *host, const char *kind)
 	return last[0] != '\0' ? strdup(last) : NULL;
 }
 
+/* Our stderr into the host's log: ssh's messages, the worker's own. */
+void
+state_log_to_stderr(const char *host)
+{
+	char log[PATH_MAX];
+	int fd;
+
+	if (state_path(host, "log", log, sizeof(log)) == 0 &&
+	    (fd = open(log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC,
+	    0600)) != -1) {
+		dup2(fd, 2);
+		close(fd);
+	}
+}
+
 /* An exclusive lock on the host's lock file, held until the fd closes. */
 int
 state_lock(const char *host)

@@ -10,5 +10,6 @@ char	*state_read(const char *host, const char *kind);
 void	 state_remove(const char *host, const char *kind);
 char	*state_last_line(const char *host, const char *kind);
 int	 state_lock(const char *host);
+void	 state_log_to_stderr(const char *host);
 
 #endif
