@@ -41,6 +41,10 @@
 
 #define EXPORT	__attribute__((visibility("default")))
 
+/* ssh's user config: the passwd home, then this. */
+#define USER_CONFIG	"/.ssh/config"
+#define USER_CONFIG_LEN	(sizeof(USER_CONFIG) - 1)
+
 typedef FILE *fopen_fn(const char *, const char *);
 
 static fopen_fn *real_fopen, *real_fopen64;
@@ -101,9 +105,14 @@ shim_init(int argc, char **argv, char **envp)
 	/* Elsewhere nothing at all: the hooks resolve lazily if called. */
 	if (argc > 0 && argv != NULL && argv[0] != NULL &&
 	    strcmp(base_name(argv[0]), "ssh") == 0) {
+		const char *disable = getenv("JUPYSSH_DISABLE");
+
 		pthread_once(&real_once, resolve_real);
 		is_ssh = 1;
 		plan.parsed = parse_ssh_args(argc, argv, &plan.args) == 0;
+		if (disable != NULL && *disable != '\0' &&
+		    strcmp(disable, "0") != 0)
+			plan.made = plan.off = 1;
 	}
 }
 
@@ -266,9 +275,10 @@ find_home(const char *path)
 	size_t n;
 
 	if (plan.args.config[0] == '\0' && path != NULL &&
-	    (n = strlen(path)) > 12 && n - 12 < sizeof(plan.home)) {
-		memcpy(plan.home, path, n - 12);
-		plan.home[n - 12] = '\0';
+	    (n = strlen(path)) > USER_CONFIG_LEN &&
+	    n - USER_CONFIG_LEN < sizeof(plan.home)) {
+		memcpy(plan.home, path, n - USER_CONFIG_LEN);
+		plan.home[n - USER_CONFIG_LEN] = '\0';
 		return 0;
 	}
 	if ((pw = getpwuid(getuid())) == NULL || pw->pw_dir == NULL ||
@@ -290,7 +300,7 @@ make_plan(const char *path)
 		plan.off = 1;
 		return;
 	}
-	n = snprintf(plan.top, sizeof(plan.top), "%s/.ssh/config", plan.home);
+	n = snprintf(plan.top, sizeof(plan.top), "%s" USER_CONFIG, plan.home);
 	if (n < 0 || (size_t)n >= sizeof(plan.top)) {
 		plan.off = 1;
 		return;
@@ -401,24 +411,18 @@ present(const char *path, const char *block, int check_perm, fopen_fn *real)
 static FILE *
 hooked_fopen(const char *path, const char *mode, fopen_fn *real)
 {
-	const char *disable;
 	struct stat st;
 	FILE *f = NULL;
 	int candidate, saved_errno = errno, top;
 
-	if (!plan.made) {
-		disable = getenv("JUPYSSH_DISABLE");
-		if (disable != NULL && *disable != '\0' &&
-		    strcmp(disable, "0") != 0)
-			plan.made = plan.off = 1;
-	}
 	if (plan.args.config[0] != '\0')
 		candidate = strcmp(path, plan.args.config) == 0 &&
 		    strcasecmp(path, "none") != 0;
 	else {
 		size_t n = strlen(path);
 
-		candidate = n >= 12 && strcmp(path + n - 12, "/.ssh/config") == 0;
+		candidate = n >= USER_CONFIG_LEN &&
+		    strcmp(path + n - USER_CONFIG_LEN, USER_CONFIG) == 0;
 	}
 	/* Plan only at the config: earlier fopens may be inside nss. */
 	if (!plan.made && candidate)
