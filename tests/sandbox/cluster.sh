@@ -444,10 +444,6 @@ EOF
 do_status() {
 	local ok=0 bad=0 pid ns n
 
-	report() { # report OK|BAD text
-		echo "$2"
-		if [ "$1" = OK ]; then ok=$((ok + 1)); else bad=$((bad + 1)); fi
-	}
 	if user_exists "$CLUSTER_USER"; then
 		report OK "user $CLUSTER_USER: uid $(id -u "$CLUSTER_USER"), $(live_procs_of "$CLUSTER_USER" | wc -l) processes"
 	else
@@ -515,14 +511,7 @@ do_status() {
 	else
 		report BAD "env $ROOT/env: absent"
 	fi
-	if [ "$bad" = 0 ]; then
-		echo "state: up"
-	elif [ "$ok" = 0 ]; then
-		echo "state: down"
-	else
-		echo "state: partial"
-	fi
-	[ "$bad" = 0 ]
+	verdict
 }
 
 case ${1-} in

@@ -42,3 +42,21 @@ wait_for() {
 
 # Zombies do not count: they are dead, only not reaped yet.
 live_procs_of() { ps -u "$1" -o pid=,stat= 2>/dev/null | awk '$2 !~ /^Z/ { print $1 }'; }
+
+# For status: report OK|BAD LINE counts into the caller's ok and bad;
+# verdict then says up, down or partial, and succeeds only when up.
+report() {
+	echo "$2"
+	if [ "$1" = OK ]; then ok=$((ok + 1)); else bad=$((bad + 1)); fi
+}
+
+verdict() {
+	if [ "$bad" = 0 ]; then
+		echo "state: up"
+	elif [ "$ok" = 0 ]; then
+		echo "state: down"
+	else
+		echo "state: partial"
+	fi
+	[ "$bad" = 0 ]
+}

@@ -227,51 +227,43 @@ do_status() {
 
 	for u in $USERS; do
 		if user_exists "$u"; then
-			echo "user $u: uid $(id -u "$u"), $(live_procs_of "$u" | wc -l) processes"
-			ok=$((ok + 1))
+			report OK "user $u: uid $(id -u "$u"), $(live_procs_of "$u" | wc -l) processes"
 		else
-			echo "user $u: absent"; bad=$((bad + 1))
+			report BAD "user $u: absent"
 		fi
 	done
 	if netns_exists "$NETNS"; then
-		echo "netns $NETNS: present"; ok=$((ok + 1))
+		report OK "netns $NETNS: present"
 	else
-		echo "netns $NETNS: absent"; bad=$((bad + 1))
+		report BAD "netns $NETNS: absent"
 	fi
 	if pid=$(live_pid "$ROOT/sshd/sshd.pid" "$ROOT/sshd/sshd_config"); then
-		echo "sshd: running, pid $pid"; ok=$((ok + 1))
+		report OK "sshd: running, pid $pid"
 	else
-		echo "sshd: not running"; bad=$((bad + 1))
+		report BAD "sshd: not running"
 	fi
 	if pid=$(live_pid "$ROOT/socat.pid" "UNIX-LISTEN:$ROOT"); then
-		echo "socat: running, pid $pid"; ok=$((ok + 1))
+		report OK "socat: running, pid $pid"
 	else
-		echo "socat: not running"; bad=$((bad + 1))
+		report BAD "socat: not running"
 	fi
 	if [ -S "$SOCK" ]; then
-		echo "socket $SOCK: present"; ok=$((ok + 1))
+		report OK "socket $SOCK: present"
 	else
-		echo "socket $SOCK: absent"; bad=$((bad + 1))
+		report BAD "socket $SOCK: absent"
 	fi
 	if [ -d "$ROOT" ]; then
-		echo "root $ROOT: present"; ok=$((ok + 1))
+		report OK "root $ROOT: present"
 	else
-		echo "root $ROOT: absent"; bad=$((bad + 1))
+		report BAD "root $ROOT: absent"
 	fi
 	# up writes env last: its absence means up did not finish.
 	if [ -f "$ROOT/env" ]; then
-		echo "env $ROOT/env: present"; ok=$((ok + 1))
+		report OK "env $ROOT/env: present"
 	else
-		echo "env $ROOT/env: absent"; bad=$((bad + 1))
+		report BAD "env $ROOT/env: absent"
 	fi
-	if [ "$bad" = 0 ]; then
-		echo "state: up"
-	elif [ "$ok" = 0 ]; then
-		echo "state: down"
-	else
-		echo "state: partial"
-	fi
-	[ "$bad" = 0 ]
+	verdict
 }
 
 case ${1-} in
