@@ -20,7 +20,7 @@ SHIM_SRC = shim/shim.c shim/sshargs.c shim/translate.c
 SHIM_H = shim/sshargs.h shim/translate.h
 HELPER_SRC = helper/jupyssh.c helper/browser.c helper/commands.c helper/hook.c \
 	helper/forward.c helper/inspect.c helper/proxy.c helper/remote.c \
-	helper/state.c \
+	helper/settings.c helper/state.c \
 	helper/util.c shim/sshargs.c shim/translate.c
 HELPER_H = helper/commands.h helper/remote.h helper/state.h helper/util.h
 
