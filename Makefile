@@ -14,20 +14,22 @@ CC ?= cc
 CFLAGS ?= -O2 -g
 CFLAGS += -std=c11 -Wall -Wextra -D_GNU_SOURCE -DJUPYSSH_VERSION=\"$(VERSION)\"
 
-COMMON_SRC = common/match.c common/port.c common/readconf.c common/statedir.c
-COMMON_H = common/match.h common/port.h common/readconf.h common/statedir.h
+COMMON_SRC = common/match.c common/port.c common/readconf.c common/state.c \
+	common/hostname.c
+COMMON_H = common/match.h common/port.h common/readconf.h common/state.h \
+	common/statedir.h common/hostname.h
 SHIM_SRC = shim/shim.c shim/sshargs.c shim/translate.c
 SHIM_H = shim/sshargs.h shim/translate.h
 HELPER_SRC = helper/jupyssh.c helper/browser.c helper/commands.c helper/hook.c \
 	helper/forward.c helper/inspect.c helper/proxy.c helper/remote.c \
-	helper/settings.c helper/state.c \
+	helper/settings.c \
 	helper/util.c shim/sshargs.c shim/translate.c
 HELPER_H = helper/commands.h helper/remote.h helper/state.h helper/util.h
 
 SHIM = shim/libjupyssh.so
 HELPER = helper/jupyssh
 UNIT_TESTS = tests/unit/test_readconf tests/unit/test_translate \
-	tests/unit/test_regressions
+	tests/unit/test_regressions tests/unit/test_state
 
 all: $(SHIM) $(HELPER)
 
@@ -55,6 +57,11 @@ helper/remote_sh.h: $(REMOTE_SH)
 
 tests/unit/test_readconf: tests/unit/test_readconf.c tests/unit/unit.h $(COMMON_SRC) $(COMMON_H)
 	$(CC) $(CFLAGS) -o $@ tests/unit/test_readconf.c $(COMMON_SRC)
+
+STATE_TEST_SRC = tests/unit/test_state.c common/state.c common/hostname.c
+STATE_TEST_H = tests/unit/unit.h common/state.h common/hostname.h
+tests/unit/test_state: $(STATE_TEST_SRC) $(STATE_TEST_H)
+	$(CC) $(CFLAGS) -o $@ $(STATE_TEST_SRC)
 
 tests/unit/test_translate: tests/unit/test_translate.c tests/unit/unit.h \
 		shim/sshargs.c shim/translate.c $(SHIM_H) $(COMMON_SRC) $(COMMON_H)
@@ -120,7 +127,8 @@ SAN_ENV = ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
 	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 SAN_REPORT = ERROR: AddressSanitizer|runtime error:|LeakSanitizer
 # A new unit test gets a rule below and a place here.
-SAN_UNIT = $(SAN)/test_readconf $(SAN)/test_translate $(SAN)/test_regressions
+SAN_UNIT = $(SAN)/test_readconf $(SAN)/test_translate $(SAN)/test_regressions \
+	$(SAN)/test_state
 
 # As the real ones, but for the flags.
 $(SAN)/libjupyssh.so: $(SHIM_SRC) $(SHIM_H) $(COMMON_SRC) $(COMMON_H) \
@@ -147,6 +155,10 @@ $(SAN)/test_readconf: tests/unit/test_readconf.c tests/unit/unit.h \
 	@mkdir -p $(SAN)
 	$(CC) $(CFLAGS) $(SAN_FLAGS) -o $@ tests/unit/test_readconf.c \
 		$(COMMON_SRC)
+
+$(SAN)/test_state: $(STATE_TEST_SRC) $(STATE_TEST_H)
+	@mkdir -p $(SAN)
+	$(CC) $(CFLAGS) $(SAN_FLAGS) -o $@ $(STATE_TEST_SRC)
 
 $(SAN)/test_translate: tests/unit/test_translate.c tests/unit/unit.h \
 		shim/sshargs.c shim/translate.c $(SHIM_H) $(COMMON_SRC) $(COMMON_H)

@@ -6,7 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../common/hostname.h"
 #include "commands.h"
+#include "state.h"
 #include "util.h"
 
 static const char usage_text[] =
@@ -29,6 +31,24 @@ usage(void)
 	exit(2);
 }
 
+/* What the state module has to say: "jupyssh: WHAT: WHY". */
+static void
+report(const char *what, const char *why)
+{
+	warnx_("%s: %s", what, why);
+}
+
+/* Every command that names a host checks it here; the state module too. */
+static const char *
+host_arg(const char *host)
+{
+	if (!host_name_ok(host)) {
+		report(host, "not a valid host name");
+		exit(2);
+	}
+	return host;
+}
+
 /* The host's settings live as long as the command that uses them. */
 static int
 run_for_host(int (*run)(struct host_config *), const char *host)
@@ -36,7 +56,7 @@ run_for_host(int (*run)(struct host_config *), const char *host)
 	struct host_config hc;
 	int rc;
 
-	if (load_host(&hc, host, NULL) == -1)
+	if (state_check() == -1 || load_host(&hc, host, NULL) == -1)
 		return 1;
 	if (hc.opts.port == 0) {
 		warnx_("%s: no JupyterPort for this host (see "
@@ -67,6 +87,7 @@ main(int argc, char **argv)
 		usage();
 	/* Our own ssh calls must not start notebooks again. */
 	setenv("JUPYSSH_INNER", "1", 1);
+	state_init(home_dir(), report);
 	if (strcmp(argv[1], "--version") == 0) {
 		printf("jupyssh %s\n", JUPYSSH_VERSION);
 		return fflush(stdout) == EOF;
@@ -75,24 +96,28 @@ main(int argc, char **argv)
 		fputs(usage_text, stdout);
 		return fflush(stdout) == EOF;
 	}
+	/* ssh goes on without a notebook if the state folder is not safe. */
 	if (strcmp(argv[1], "hook") == 0)
-		return cmd_hook(argc - 1, argv + 1);
+		return state_check() == -1 ? 1 : cmd_hook(argc - 1, argv + 1);
 	if (strcmp(argv[1], "proxy") == 0)
 		return cmd_proxy(argc - 1, argv + 1);
 	if (strcmp(argv[1], "list") == 0)
 		return cmd_list(argc - 1, argv + 1);
-	if (strcmp(argv[1], "log") == 0)
+	if (strcmp(argv[1], "log") == 0) {
+		if (argc > 2 && strcmp(argv[argc - 1], "-f") != 0)
+			host_arg(argv[argc - 1]);
 		return cmd_log(argc - 1, argv + 1);
+	}
 	if (strcmp(argv[1], "-G") == 0) {
 		if (argc != 3)
 			usage();
-		return cmd_settings(argv[2]);
+		return cmd_settings(host_arg(argv[2]));
 	}
 	for (i = 0; commands[i].name != NULL; i++)
 		if (strcmp(argv[1], commands[i].name) == 0) {
 			if (argc != 3 || argv[2][0] == '-')
 				usage();
-			return run_for_host(commands[i].run, argv[2]);
+			return run_for_host(commands[i].run, host_arg(argv[2]));
 		}
 	warnx_("unknown command \"%s\"", argv[1]);
 	usage();

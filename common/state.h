@@ -1,0 +1,58 @@
+/*
+ * Local state: one small file per host and kind, shared by the shim (which
+ * only reads) and the helper.
+ *
+ * The folder is $XDG_STATE_HOME/jupyssh if XDG_STATE_HOME is an absolute
+ * path, else ~/.local/state/jupyssh, ~ being the passwd home (as ssh has
+ * it, not $HOME). The remote scripts keep the remote's state by the same
+ * rule, on the remote. Missing folders are made 0700; the jupyssh folder,
+ * and every folder made for it, must be the user's and writable by no one
+ * else, as ssh wants ~/.ssh ("PATH: bad owner or permissions" otherwise).
+ *
+ * A file is HOST.KIND, HOST as host_name_ok() takes it. Files are 0600,
+ * never opened through a symbolic link, and replaced whole: written to a
+ * fresh temporary name, then renamed, so a reader sees all or nothing.
+ */
+#ifndef JUPYSSH_STATE_H
+#define JUPYSSH_STATE_H
+
+#include <stddef.h>
+
+/* The notebook's URL as last printed; it holds the token. */
+#define STATE_URL	"url"
+/* The control socket of the ssh session that brought the notebook up. */
+#define STATE_SESSION	"session"
+/* The control socket of the master "jupyssh start" keeps (a socket). */
+#define STATE_CTL	"ctl"
+/* The remote end of the forward made on a master: what "stop" cancels. */
+#define STATE_FORWARD	"forward"
+/* The worker's stderr: ssh's messages and the worker's own. */
+#define STATE_LOG	"log"
+/* Empty; held with flock while a start for the host runs. */
+#define STATE_LOCK	"lock"
+/* The page that sends the browser on to the URL (JupyterBrowser). */
+#define STATE_HTML	"html"
+
+/*
+ * The helper's: home is the passwd home; report, if not NULL, is told
+ * once what is wrong (a host name or a path, and why).
+ */
+void	 state_init(const char *home,
+	    void (*report)(const char *what, const char *why));
+int	 state_check(void);
+int	 state_path(const char *host, const char *kind, char *buf, size_t len);
+int	 state_write(const char *host, const char *kind, const char *text);
+char	*state_read(const char *host, const char *kind);
+void	 state_remove(const char *host, const char *kind);
+char	*state_last_line(const char *host, const char *kind);
+int	 state_lock(const char *host);
+void	 state_log_to_stderr(const char *host);
+
+/* The shim's: its own home, nothing made, nothing said. */
+int	 state_dir_path(const char *home, char *buf, size_t len);
+int	 state_file_path(const char *home, const char *host, const char *kind,
+	    char *buf, size_t len);
+int	 state_file_read(const char *home, const char *host, const char *kind,
+	    char *buf, size_t len);
+
+#endif
