@@ -1,0 +1,122 @@
+/*
+ * ssh's -O operations on a live control master, and the background master
+ * of "jupyssh start". A master's pid is what proves that a local listener
+ * is our forward (listener.c).
+ */
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../common/number.h"
+#include "remote.h"
+#include "spawn.h"
+
+/*
+ * ssh -O OP [-L FWD] on a live master; what it said in out. -F none: the
+ * client would also send every forward of the user's config, and only FWD
+ * is meant.
+ */
+static int
+control_command(const struct conn *c, const char *op, const char *fwd,
+    char *out, size_t outlen)
+{
+	struct conn bare = *c;
+	const char *argv[MAX_ARGS];
+	struct spawn s;
+	char *control;
+	int n, rc;
+
+	if (c->control == NULL || (control = control_option(c)) == NULL)
+		return -1;
+	bare.config = "none";
+	n = ssh_base_args(&bare, argv, control);
+	argv[n++] = "-O";
+	argv[n++] = op;
+	if (fwd != NULL) {
+		argv[n++] = "-L";
+		argv[n++] = fwd;
+	}
+	argv[n++] = "--";
+	argv[n++] = c->host;
+	argv[n] = NULL;
+	memset(&s, 0, sizeof(s));
+	s.argv = argv;
+	s.host = c->host;
+	s.out = out;
+	s.outlen = outlen;
+	s.err_to_out = 1;
+	s.timeout = 15;
+	rc = spawn_run(&s);
+	free(control);
+	return rc == 0 ? 0 : -1;
+}
+
+/* ssh -O check|exit; 0 when ssh says yes. */
+int
+ssh_control(const struct conn *c, const char *op)
+{
+	char out[256];
+
+	return control_command(c, op, NULL, out, sizeof(out));
+}
+
+/* The pid of the master on c->control ("Master running (pid=N)"), or -1. */
+pid_t
+ssh_master_pid(const struct conn *c)
+{
+	char out[256], *p, *end;
+	long pid;
+
+	if (control_command(c, "check", NULL, out, sizeof(out)) == -1 ||
+	    (p = strstr(out, "(pid=")) == NULL)
+		return -1;
+	p += 5;
+	if ((end = strchr(p, ')')) == NULL)
+		return -1;
+	*end = '\0';
+	return number_in(p, 1, INT_MAX, &pid) == -1 ? -1 : (pid_t)pid;
+}
+
+/* ssh -O forward|cancel of 127.0.0.1:local_port to target (host:port or
+ * a remote Unix socket path). */
+int
+ssh_forward(const struct conn *c, const char *op, int local_port,
+    const char *target)
+{
+	char fwd[PATH_MAX + 32], out[512];
+
+	snprintf(fwd, sizeof(fwd), "127.0.0.1:%d:%s", local_port, target);
+	return control_command(c, op, fwd, out, sizeof(out));
+}
+
+/*
+ * A background master for "jupyssh start" outside of an ssh session; the
+ * forward is added once the notebook's port is known. Authenticates in the
+ * foreground (prompts as ssh does), then ssh -f puts it in the background.
+ */
+int
+ssh_start_master(const struct conn *c)
+{
+	const char *argv[MAX_ARGS];
+	char *control;
+	int n, rc;
+
+	if ((control = control_option(c)) == NULL)
+		return -1;
+	n = ssh_base_args(c, argv, control);
+	argv[n++] = "-f";
+	argv[n++] = "-N";
+	argv[n++] = "-o";
+	argv[n++] = "ControlMaster=yes";
+	argv[n++] = "-o";
+	argv[n++] = "ControlPersist=no";
+	argv[n++] = "-o";
+	argv[n++] = "ClearAllForwardings=yes";
+	argv[n++] = "--";
+	argv[n++] = c->host;
+	argv[n] = NULL;
+	rc = spawn_foreground(argv, c->host, 120);
+	free(control);
+	return rc == 0 ? 0 : -1;
+}

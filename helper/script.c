@@ -1,0 +1,199 @@
+/*
+ * Runs the remote scripts (helper/remote/) on the host through ssh,
+ * preferably as a client of an existing control master (no second
+ * authentication). The settings, the token and the script itself travel
+ * on ssh's stdin, never in an argument; what comes back is read by
+ * protocol.c alone.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../common/readconf.h"
+#include "progress.h"
+#include "remote.h"
+#include "remote_sh.h"
+#include "spawn.h"
+#include "state.h"
+#include "vis.h"
+
+/* NAME='value', with ' written as '\'' : safe for any POSIX shell. */
+static int
+append_quoted(char **buf, size_t *len, const char *name, const char *value)
+{
+	size_t need = strlen(name) + 4 + strlen(value) * 4 + 1, n = *len;
+	const char *p;
+	char *b;
+
+	if ((b = realloc(*buf, n + need + 1)) == NULL)
+		return -1;
+	n += (size_t)sprintf(b + n, "%s='", name);
+	for (p = value; *p != '\0'; p++) {
+		if (*p == '\'') {
+			memcpy(b + n, "'\\''", 4);
+			n += 4;
+		} else
+			b[n++] = *p;
+	}
+	b[n++] = '\'';
+	b[n++] = '\n';
+	b[n] = '\0';
+	*buf = b;
+	*len = n;
+	return 0;
+}
+
+/* The JS_* assignments the scripts expect (PROTOCOL.md), then the scripts. */
+static char *
+script_input(const char *mode, const struct jupyter_options *o,
+    const char *token, int follow)
+{
+	static const char run_common[] = "eval \"$JS_COMMON\"\n";
+	char *input = NULL, *all, port[16], timeout[16];
+	const char *backend;
+	size_t len = 0;
+
+	snprintf(port, sizeof(port), "%d", o->port);
+	snprintf(timeout, sizeof(timeout), "%d", o->start_timeout);
+	if (append_quoted(&input, &len, "JS_MODE", mode) == -1 ||
+	    append_quoted(&input, &len, "JS_PORT", port) == -1 ||
+	    append_quoted(&input, &len, "JS_DIR",
+	    o->directory ? o->directory : "") == -1 ||
+	    append_quoted(&input, &len, "JS_ENV", o->env ? o->env : "") == -1 ||
+	    append_quoted(&input, &len, "JS_CMD", o->command) == -1 ||
+	    append_quoted(&input, &len, "JS_TOKEN", token ? token : "") == -1 ||
+	    append_quoted(&input, &len, "JS_TIMEOUT", timeout) == -1 ||
+	    append_quoted(&input, &len, "JS_SOCKET",
+	    o->socket == 1 ? "yes" : "no") == -1 ||
+	    append_quoted(&input, &len, "JS_STOP_ON_EXIT",
+	    o->stop_on_exit == 1 ? "yes" : "no") == -1 ||
+	    append_quoted(&input, &len, "JS_FOLLOW", follow ? "yes" : "no") == -1 ||
+	    append_quoted(&input, &len, "JS_SLURM_OPTS",
+	    o->slurm_options ? o->slurm_options : "") == -1 ||
+	    /* A batch job gets the common part too: it is kept in a variable. */
+	    append_quoted(&input, &len, "JS_COMMON", remote_common_sh) == -1)
+		goto fail;
+	backend = o->scheduler == SCHEDULER_SLURM ? remote_slurm_sh :
+	    remote_local_sh;
+	if ((all = realloc(input, len + sizeof(run_common) +
+	    strlen(backend) + sizeof(remote_main_sh))) == NULL)
+		goto fail;
+	memcpy(all + len, run_common, sizeof(run_common) - 1);
+	len += sizeof(run_common) - 1;
+	memcpy(all + len, backend, strlen(backend));
+	len += strlen(backend);
+	memcpy(all + len, remote_main_sh, sizeof(remote_main_sh));
+	return all;
+ fail:
+	free(input);
+	return NULL;
+}
+
+static int
+script_args(const struct conn *c, const char **argv, char *control)
+{
+	int n = ssh_base_args(c, argv, control);
+
+	argv[n++] = "-T";
+	argv[n++] = "-o";
+	argv[n++] = "ControlMaster=no";
+	argv[n++] = "-o";
+	argv[n++] = "ClearAllForwardings=yes";
+	argv[n++] = "--";
+	argv[n++] = c->host;
+	argv[n++] = "exec /bin/sh -s";
+	argv[n] = NULL;
+	return n;
+}
+
+/*
+ * Runs the script for mode (start, status, stop) and reads its answer
+ * into res; token is the one a new notebook is to use. 0, or -1 with
+ * res->kind RESULT_ERROR and why in res->detail.
+ */
+int
+remote_run(const struct conn *c, const char *mode,
+    const struct jupyter_options *o, const char *token,
+    struct remote_result *res)
+{
+	const char *argv[MAX_ARGS];
+	char *input, *control, out[8192];
+	struct spawn s;
+	int rc;
+
+	memset(res, 0, sizeof(*res));
+	res->kind = RESULT_ERROR;
+	snprintf(res->detail, sizeof(res->detail), "out of memory");
+	if ((control = control_option(c)) == NULL)
+		return -1;
+	if ((input = script_input(mode, o, token, 0)) == NULL) {
+		free(control);
+		return -1;
+	}
+	script_args(c, argv, control);
+	memset(&s, 0, sizeof(s));
+	s.argv = argv;
+	s.host = c->host;
+	s.input = input;
+	s.out = out;
+	s.outlen = sizeof(out);
+	s.timeout = o->start_timeout + 60;
+	s.tick_ms = 200;
+	s.on_wait = progress_tick;
+	s.on_output = progress_output;
+	rc = spawn_run(&s);
+	protocol_parse(out, strlen(out), token, res);
+	if (rc == 255 && res->kind == RESULT_ERROR &&
+	    strncmp(res->detail, "no answer", 9) == 0) {
+		char *why = state_last_line(c->host, "log");
+
+		snprintf(res->detail, sizeof(res->detail), "ssh failed: ");
+		vis_text(res->detail + strlen(res->detail), sizeof(res->detail) -
+		    strlen(res->detail), why ? why : "no reason given",
+		    why ? strlen(why) : 15, 0);
+		free(why);
+	}
+	free(input);
+	free(control);
+	return res->kind == RESULT_ERROR ? -1 : 0;
+}
+
+/* A log on a terminal: its control characters made visible. */
+static void
+visible_chunk(const char *buf, size_t n)
+{
+	char out[4096 * 4 + 1];
+	size_t len;
+
+	len = vis_text(out, sizeof(out), buf, n, VIS_LINES);
+	if (write(1, out, len) == -1)
+		return;
+}
+
+/* The notebook's log, to our stdout; errors to our stderr. */
+int
+remote_log(const struct conn *c, const struct jupyter_options *o, int follow)
+{
+	const char *argv[MAX_ARGS];
+	char *input, *control;
+	struct spawn s;
+	int rc = -1;
+
+	if ((control = control_option(c)) == NULL)
+		return -1;
+	if ((input = script_input("log", o, NULL, follow)) != NULL) {
+		script_args(c, argv, control);
+		memset(&s, 0, sizeof(s));
+		s.argv = argv;
+		s.host = NULL;
+		s.input = input;
+		s.err_to_out = 0;
+		if (isatty(1))
+			s.on_chunk = visible_chunk;
+		rc = spawn_run(&s);
+	}
+	free(input);
+	free(control);
+	return rc;
+}
