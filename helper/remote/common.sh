@@ -2,8 +2,9 @@
 # paths, process checks, the lock, and activating the environment asked for.
 # No single quotes in this file: remote.c passes it in a quoted variable.
 
-say() { printf "jupyssh-result %s\n" "$*"; }
-fail() { say error "$*"; exit 1; }
+# The one result line, KIND and its fields, as PROTOCOL.md writes them.
+result() { printf "jupyssh-result %s\n" "$*"; }
+fail() { result error "$*"; exit 1; }
 # A line the user sees while we wait (a queued job, say).
 progress() { printf "jupyssh-progress %s\n" "$*"; }
 
@@ -34,6 +35,33 @@ alive() {
 	Z* | X*) return 1 ;;
 	esac
 	return 0
+}
+
+# Who process $1 is, beyond its pid (which the system reuses): its start
+# time in clock ticks (field 22 of /proc/PID/stat), its process group, and
+# this boot. In $start, $pgid and $boot; "-" where the system has no /proc.
+identity() {
+	start=- pgid=- boot=-
+	[ -r /proc/sys/kernel/random/boot_id ] &&
+	    read -r boot < /proc/sys/kernel/random/boot_id
+	read -r stat < "/proc/$1/stat" 2>/dev/null || return 0
+	# After "(comm) ": field 3 is the first word, so 5 is $3, 22 is $20.
+	set -- ${stat##*) }
+	pgid=$3
+	eval "start=\${20}"
+}
+
+# Is process $1 the one recorded in pid file $2 ("PID START BOOT")?
+same_process() {
+	read -r rpid rstart rboot < "$2" 2>/dev/null || return 1
+	[ "$rpid" = "$1" ] || return 1
+	identity "$1"
+	[ "$rstart" = "$start" ] && [ "$rboot" = "$boot" ]
+}
+
+record_process() {
+	identity "$1"
+	echo "$1 $start $boot" > "$2"
 }
 
 # The fields we need of the Jupyter runtime file $info (indented JSON, one
@@ -117,6 +145,24 @@ activate() {
 	esac
 }
 
+# Our state: $XDG_STATE_HOME if it is absolute, else ~/.local/state, and
+# in it a folder for this machine, as homes are often shared (NFS) by hosts
+# that must not act on each other's notebooks. A batch job is given the
+# login node's in JS_STATE.
 umask 077
-state=${XDG_STATE_HOME:-$HOME/.local/state}/jupyssh
+if [ -z "${JS_STATE:-}" ]; then
+	case ${XDG_STATE_HOME:-} in
+	/*) state=$XDG_STATE_HOME/jupyssh ;;
+	*) state=$HOME/.local/state/jupyssh ;;
+	esac
+	node=
+	read -r node < /proc/sys/kernel/hostname 2>/dev/null ||
+	    node=$(uname -n 2>/dev/null)
+	case $node in
+	"" | .* | *[!A-Za-z0-9._-]*) node=host ;;
+	esac
+	mkdir -p "$state" && chmod 700 "$state" || fail "cannot create $state"
+	JS_STATE=$state/$node
+fi
+state=$JS_STATE
 mkdir -p "$state" && chmod 700 "$state" || fail "cannot create $state"

@@ -1,0 +1,7 @@
+/* Whole numbers from text, with bounds; shared by the shim and the helper. */
+#ifndef JUPYSSH_NUMBER_H
+#define JUPYSSH_NUMBER_H
+
+int	number_in(const char *s, long lo, long hi, long *out);
+
+#endif

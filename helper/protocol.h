@@ -1,0 +1,53 @@
+/*
+ * What the remote scripts answer: one result line, after any number of
+ * progress lines (helper/remote/PROTOCOL.md). Everything in it comes from
+ * the remote and is validated here, the only reader; free text is made
+ * visible (vis.c) before it is stored.
+ */
+#ifndef JUPYSSH_PROTOCOL_H
+#define JUPYSSH_PROTOCOL_H
+
+#include <stddef.h>
+
+#define RESULT_TAG	"jupyssh-result "
+#define PROGRESS_TAG	"jupyssh-progress "
+
+enum result_kind {
+	RESULT_ERROR,		/* MESSAGE */
+	RESULT_OK,		/* start: the notebook runs, fields below */
+	RESULT_RUNNING,		/* status: the same fields */
+	RESULT_PENDING,		/* JOB STATE REASON: a queued SLURM job */
+	RESULT_STOPPED		/* none | ID, or nothing (status) */
+};
+
+/* Our tokens: 24 random bytes in lowercase hex (util.c). */
+#define TOKEN_LEN	48
+
+/*
+ * ok and running:
+ *   PORT TOKEN ID HOW UPTIME KERNELS SOCKET NODE ADDR LEFT FOLDER
+ */
+struct remote_result {
+	enum result_kind kind;
+	int	port;		/* the proven port Jupyter bound; 0 on a socket */
+	char	token[TOKEN_LEN + 1];
+	long	pid;		/* the notebook's pid, or the job's id */
+	char	how[8];		/* started, reused, "-" */
+	long	uptime;		/* seconds, -1 unknown */
+	int	kernels;
+	char	sock[108];	/* the Unix socket, or empty */
+	char	node[64];	/* a job's node, "-" on the host itself */
+	char	addr[64];	/* the address the notebook listens on */
+	char	left[32];	/* a job's time left, "-" without one */
+	char	state[16];	/* a pending job's state */
+	int	stopped_none;	/* stop found no notebook of ours */
+	char	detail[1024];	/* folder, error or reason: made visible */
+};
+
+int	protocol_parse(const char *out, size_t len, const char *sent_token,
+	    struct remote_result *);
+size_t	protocol_progress(const char *line, size_t len, char *text,
+	    size_t textlen);
+int	token_ok(const char *);
+
+#endif
