@@ -10,6 +10,8 @@
 #include <unistd.h>
 
 #include "commands.h"
+#include "forward.h"
+#include "progress.h"
 #include "remote.h"
 #include "state.h"
 #include "util.h"
@@ -170,13 +172,13 @@ cmd_start(struct host_config *hcp)
 	/* A line that counts the seconds, on a terminal only. */
 	if ((progress = isatty(2)))
 		remote_progress(2, host);
-	remote_notes(2);
+	remote_notes(2, host);
 	if (remote_run(&c, "start", &hc.opts, token, &res) == -1 ||
-	    ensure_forward(&c, &hc, &res, &local_port, 2, err,
+	    ensure_forward(&c, &hc, &res, 0, &local_port, 2, err,
 	    sizeof(err)) == -1) {
 		if (progress)
 			finish_progress(host, "failed");
-		warnx_("%s: %s", host, strcmp(res.kind, "error") == 0 ?
+		warnx_("%s: %s", host, res.kind == RESULT_ERROR ?
 		    res.detail : err);
 		if (started_master) {
 			ssh_control(&c, "exit");
@@ -206,9 +208,9 @@ cmd_stop(struct host_config *hcp)
 	struct host_config hc = *hcp;
 	const char *host = hc.host;
 	struct remote_result res;
+	struct forward f;
 	struct conn c, m;
-	char ctl[PATH_MAX], configured[32], *session, *fwd;
-	int local;
+	char ctl[PATH_MAX], configured[32], *session;
 
 	connect_to(&c, &hc);
 	if (remote_run(&c, "stop", &hc.opts, NULL, &res) == -1) {
@@ -226,25 +228,22 @@ cmd_stop(struct host_config *hcp)
 	if ((session = state_read(host, "session")) != NULL) {
 		m = c;
 		m.control = session;
-		local = local_port_of(host, hc.opts.local_port);
 		snprintf(configured, sizeof(configured), "127.0.0.1:%d",
 		    hc.opts.port);
 		if (access(session, F_OK) == 0) {
 			ssh_forward(&m, "cancel", hc.opts.local_port,
 			    configured);
-			if ((fwd = state_read(host, "forward")) != NULL) {
-				ssh_forward(&m, "cancel", local, fwd);
-				free(fwd);
-			}
+			if (forward_recorded(host, &f) == 0)
+				ssh_forward(&m, "cancel", f.port, f.target);
 		}
 		free(session);
 	}
 	state_remove(host, "url");
 	state_remove(host, "forward");
-	if (strcmp(res.detail, "none") == 0)
+	if (res.stopped_none)
 		warnx_("%s: no notebook of jupyssh's was running", host);
 	else
-		warnx_("%s: notebook stopped (pid %s)", host, res.detail);
+		warnx_("%s: notebook stopped (pid %ld)", host, res.pid);
 	return 0;
 }
 
@@ -270,16 +269,22 @@ cmd_url(struct host_config *hcp)
 	const char *host = hc.host;
 	struct remote_result res;
 	char *url;
+	int local;
 
 	if (remote_status(&hc, &res) == -1)
 		return 1;
-	if (strcmp(res.kind, "running") != 0) {
+	if (res.kind != RESULT_RUNNING) {
 		warnx_("%s: no notebook running (jupyssh start %s)", host,
 		    host);
 		return 1;
 	}
-	url = make_url(local_port_of(host, hc.opts.local_port), res.token);
-	if (url == NULL)
+	/* No URL that names a port we cannot prove is our forward. */
+	if (!forward_proven(host, &res, &local)) {
+		warnx_("%s: the notebook runs, but no forward of ours reaches "
+		    "it (jupyssh start %s)", host, host);
+		return 1;
+	}
+	if ((url = make_url(local, res.token)) == NULL)
 		return 1;
 	if (printf("%s\n", url) < 0 || fflush(stdout) == EOF) {
 		warnx_("stdout: write error");
@@ -300,17 +305,17 @@ cmd_status(struct host_config *hcp)
 
 	if (remote_status(&hc, &res) == -1)
 		return 1;
-	if (strcmp(res.kind, "pending") == 0) {
-		printf("%s: job %ld %s %s\n", host, res.pid, res.node,
+	if (res.kind == RESULT_PENDING) {
+		printf("%s: job %ld %s %s\n", host, res.pid, res.state,
 		    res.detail);
 		return fflush(stdout) == EOF ? 1 : 3;
 	}
-	if (strcmp(res.kind, "running") != 0) {
+	if (res.kind != RESULT_RUNNING) {
 		printf("%s: stopped\n", host);
 		return fflush(stdout) == EOF ? 1 : 3;
 	}
-	local = local_port_of(host, hc.opts.local_port);
-	forwarded = http_ok(local, "/api/status", res.token);
+	if (!(forwarded = forward_proven(host, &res, &local)))
+		local = local_port_of(host, hc.opts.local_port);
 	if (res.sock[0] != '\0')
 		snprintf(where, sizeof(where), "socket %s", res.sock);
 	else

@@ -20,12 +20,6 @@ void	print_ready(int fd, const char *host, int local_port,
 	    const char *token, const char *how, const char *browser);
 char	*make_url(int local_port, const char *token);
 
-struct conn;
-struct remote_result;
-int	ensure_forward(const struct conn *, const struct host_config *,
-	    const struct remote_result *, int *local, int note_fd, char *err,
-	    size_t errlen);
-
 void	open_browser(const char *host, const char *how, const char *url);
 int	become_worker(const char *host);
 int	run_worker(const char *host, const char *ssh_config,

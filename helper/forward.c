@@ -1,68 +1,157 @@
 /*
  * The local end: 127.0.0.1:PORT on this machine reaching the notebook,
- * whatever port or socket it took on the remote.
+ * whatever port or socket it took on the remote. Loopback is shared by
+ * every local user, so a port is ours only once proven (listener.c): its
+ * listener is our ssh master, which forwards to the target the remote
+ * proved. Only then does a token go through it or a URL name it.
  */
 #include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include "../common/number.h"
 #include "../common/port.h"
 #include "commands.h"
+#include "forward.h"
+#include "listener.h"
 #include "remote.h"
 #include "state.h"
 #include "util.h"
 
 #define PORT_TRIES	100
 
+/* Where on the remote the notebook is: its socket, or ADDR:PORT. */
+void
+forward_target(const struct remote_result *res, char *buf, size_t len)
+{
+	if (res->sock[0] != '\0')
+		snprintf(buf, len, "%s", res->sock);
+	else
+		snprintf(buf, len, "%s:%d", res->addr[0] ? res->addr :
+		    "127.0.0.1", res->port);
+}
+
+/* The state file "forward": MASTER_PID PORT TARGET. */
+int
+forward_recorded(const char *host, struct forward *f)
+{
+	char *text = state_read(host, "forward"), pid[16], port[8];
+	long v;
+	int ok;
+
+	memset(f, 0, sizeof(*f));
+	ok = text != NULL && sscanf(text, "%15s %7s %159s", pid, port,
+	    f->target) == 3 && number_in(pid, 1, 0x7fffffffL, &v) == 0;
+	f->master = (pid_t)v;
+	ok = ok && number_in(port, 1, 65535, &v) == 0;
+	f->port = (int)v;
+	free(text);
+	return ok ? 0 : -1;
+}
+
+static void
+record(const char *host, pid_t master, int port, const char *target)
+{
+	char text[256];
+
+	snprintf(text, sizeof(text), "%ld %d %s", (long)master, port, target);
+	state_write(host, "forward", text);
+}
+
 /*
- * Makes 127.0.0.1:*local reach the notebook through the master c: the
- * forward already there if it answers with our token, else a new one,
- * on the next free port if another program holds *local. note_fd gets
- * a line when the port changes. 0, or -1 with why in err.
+ * Does a forward of ours reach res's notebook? The one recorded leads to
+ * that very target, and its master still holds the port. *port then.
+ */
+int
+forward_proven(const char *host, const struct remote_result *res, int *port)
+{
+	char target[sizeof(((struct forward *)0)->target)];
+	struct forward f;
+
+	forward_target(res, target, sizeof(target));
+	if (forward_recorded(host, &f) == -1 || strcmp(f.target, target) != 0 ||
+	    !listener_is(f.port, f.master))
+		return 0;
+	*port = f.port;
+	return 1;
+}
+
+/* The first port from *port on that nobody holds, said on note_fd. */
+static int
+free_port(const char *host, int *port, int note_fd)
+{
+	int i;
+
+	for (i = 0; i < PORT_TRIES && *port + i < 65536 &&
+	    !port_is_free(*port + i); i++)
+		;
+	if (i == PORT_TRIES || *port + i >= 65536)
+		return -1;
+	if (i > 0)
+		say_on(note_fd, "jupyssh: %s: local port %d is in use; "
+		    "forwarding %d instead", host, *port, *port + i);
+	*port += i;
+	return 0;
+}
+
+/*
+ * Makes 127.0.0.1:*local reach the notebook through the master c: a
+ * proven forward of ours if there is one, the session's own LocalForward
+ * (session_forward: the translated config has one from *local to the
+ * configured port) if it leads there, else a new one, on the next free
+ * port if another program holds *local. note_fd gets a line when the port
+ * changes. 0, or -1 with why in err.
  */
 int
 ensure_forward(const struct conn *c, const struct host_config *hc,
-    const struct remote_result *res, int *local, int note_fd, char *err,
-    size_t errlen)
+    const struct remote_result *res, int session_forward, int *local,
+    int note_fd, char *err, size_t errlen)
 {
 	struct timespec nap = { 0, 50 * 1000 * 1000 };
-	char target[PATH_MAX + 16], configured[32];
+	char target[160], configured[32];
 	int port = *local, i;
+	pid_t master;
 
-	if (http_ok(port, "/api/status", res->token))
+	if (forward_proven(hc->host, res, local))
 		return 0;
-	if (res->sock[0] != '\0')
-		snprintf(target, sizeof(target), "%s", res->sock);
-	else
-		snprintf(target, sizeof(target), "%s:%d", res->addr[0] ?
-		    res->addr : "127.0.0.1", res->port);
-	/* The session's own LocalForward leads to the configured port. */
+	if ((master = ssh_master_pid(c)) == -1) {
+		snprintf(err, errlen, "no ssh master to forward through");
+		return -1;
+	}
+	forward_target(res, target, sizeof(target));
 	snprintf(configured, sizeof(configured), "127.0.0.1:%d",
 	    hc->opts.port);
-	if (strcmp(target, configured) != 0)
+	if (session_forward) {
+		if (strcmp(target, configured) == 0 &&
+		    listener_is(port, master)) {
+			record(hc->host, master, port, target);
+			return 0;
+		}
+		/* It leads elsewhere, or was never bound: not for a token. */
 		ssh_forward(c, "cancel", port, configured);
-	for (i = 0; i < PORT_TRIES && !port_is_free(port + i) &&
-	    port + i < 65535; i++)
-		;
-	if (i == PORT_TRIES || port + i >= 65535) {
+	}
+	if (free_port(hc->host, &port, note_fd) == -1) {
 		snprintf(err, errlen, "no free local port from %d on", port);
 		return -1;
 	}
-	if (i > 0)
-		say_on(note_fd, "jupyssh: %s: local port %d is in use; "
-		    "forwarding %d instead", hc->host, port, port + i);
-	port += i;
 	if (ssh_forward(c, "forward", port, target) == -1) {
 		snprintf(err, errlen, "ssh refused to forward local port %d "
 		    "to %s", port, target);
 		return -1;
 	}
+	/* ssh says yes also to a forward it already had and never bound. */
+	if (!listener_is(port, master)) {
+		ssh_forward(c, "cancel", port, target);
+		snprintf(err, errlen, "local port %d is not held by our ssh "
+		    "(another program took it)", port);
+		return -1;
+	}
+	record(hc->host, master, port, target);
 	for (i = 0; i < 60; i++) {
 		if (http_ok(port, "/api/status", res->token)) {
 			*local = port;
-			/* What "jupyssh stop" cancels. */
-			state_write(hc->host, "forward", target);
 			return 0;
 		}
 		nanosleep(&nap, NULL);

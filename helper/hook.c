@@ -15,7 +15,10 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "../common/number.h"
 #include "commands.h"
+#include "forward.h"
+#include "progress.h"
 #include "remote.h"
 #include "state.h"
 #include "util.h"
@@ -50,28 +53,6 @@ become_worker(const char *host)
 	return term;
 }
 
-/*
- * The warm path: the URL we printed last still answers, with its token,
- * through this session's forward. Only a notebook of ours can do that, so
- * there is nothing to ask the remote. Not with stop-on-exit (the remote
- * must count this session), nor where the forward is made afterwards.
- */
-static int
-known_notebook_answers(const char *host, const struct host_config *hc,
-    int local_port, int term)
-{
-	char token[128];
-	int port;
-
-	if (hc->opts.stop_on_exit || hc->opts.socket ||
-	    hc->opts.scheduler != SCHEDULER_NONE ||
-	    last_url(host, &port, token) == -1 || port != local_port ||
-	    !http_ok(port, "/api/status", token))
-		return 0;
-	print_ready(term, host, port, token, "reused", NULL);
-	return 1;
-}
-
 int
 run_worker(const char *host, const char *ssh_config, const char *control,
     int local_port, int term)
@@ -93,19 +74,19 @@ run_worker(const char *host, const char *ssh_config, const char *control,
 		return 1;
 	}
 	state_write(host, "session", ctl);
-	if (known_notebook_answers(host, &hc, local_port, term))
-		return 0;
 	memset(&c, 0, sizeof(c));
 	c.host = host;
 	c.config = ssh_config;
 	c.control = ctl;
 	c.batch = 1;
-	remote_notes(term);
+	remote_notes(term, host);
 	if (remote_run(&c, "start", &hc.opts, token, &res) == -1) {
 		say_on(term, "jupyssh: %s: %s", host, res.detail);
 		return 1;
 	}
-	if (ensure_forward(&c, &hc, &res, &local_port, term, err,
+	/* The translated config forwards the configured port (translate.c). */
+	if (ensure_forward(&c, &hc, &res, !hc.opts.socket &&
+	    hc.opts.scheduler == SCHEDULER_NONE, &local_port, term, err,
 	    sizeof(err)) == -1) {
 		say_on(term, "jupyssh: %s: %s", host, err);
 		return 1;
@@ -120,6 +101,7 @@ cmd_hook(int argc, char **argv)
 {
 	const char *config = NULL;
 	int term, ch, local_port = 0;
+	long v;
 
 	while ((ch = getopt(argc, argv, "F:p:")) != -1) {
 		switch (ch) {
@@ -127,7 +109,9 @@ cmd_hook(int argc, char **argv)
 			config = optarg;
 			break;
 		case 'p':
-			local_port = atoi(optarg);
+			if (number_in(optarg, 1, 65535, &v) == -1)
+				hook_usage();
+			local_port = (int)v;
 			break;
 		default:
 			hook_usage();

@@ -10,6 +10,7 @@
 
 #include "../shim/sshargs.h"
 #include "commands.h"
+#include "forward.h"
 #include "remote.h"
 #include "util.h"
 
@@ -98,7 +99,7 @@ cmd_list(int argc, char **argv)
 	char **hosts, up[32], url[64];
 	const char *state;
 	size_t n, i;
-	int json = 0, local;
+	int json = 0, local, forwarded;
 
 	if (argc == 2 && strcmp(argv[1], "--json") == 0)
 		json = 1;
@@ -115,10 +116,13 @@ cmd_list(int argc, char **argv)
 			c.batch = 1;	/* no prompts for a listing */
 			if (remote_run(&c, "status", &hc.opts, NULL,
 			    &res) == 0)
-				state = strcmp(res.kind, "running") == 0 ?
+				state = res.kind == RESULT_RUNNING ?
 				    "running" : "stopped";
 		}
-		local = local_port_of(hosts[i], hc.opts.local_port);
+		/* Proven ours, never by asking the port with the token. */
+		if (!(forwarded = strcmp(state, "running") == 0 &&
+		    forward_proven(hosts[i], &res, &local)))
+			local = local_port_of(hosts[i], hc.opts.local_port);
 		snprintf(url, sizeof(url), "http://127.0.0.1:%d/", local);
 		if (json) {
 			printf("%s\n  {\"host\": ", i ? "," : "");
@@ -130,8 +134,7 @@ cmd_list(int argc, char **argv)
 				printf(", \"pid\": %ld, \"uptime\": %ld, "
 				    "\"kernels\": %d, \"forwarded\": %s",
 				    res.pid, res.uptime, res.kernels,
-				    http_ok(local, "/api/status", res.token) ?
-				    "true" : "false");
+				    forwarded ? "true" : "false");
 			}
 			printf("}");
 		} else if (strcmp(state, "running") == 0)

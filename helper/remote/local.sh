@@ -3,14 +3,15 @@ base=$state/nb-$JS_PORT
 rt=$base.runtime
 
 # Sets pid and info when our notebook for this port is alive and is the
-# process we started: the pid file, the runtime file Jupyter wrote for that
-# very pid in our private runtime folder, and its command line agree.
+# process we started: the pid file names it with its start time and this
+# boot (a reused pid is someone else), Jupyter wrote a runtime file for
+# that very pid in our private runtime folder, and its command line agrees.
 ours() {
 	pid= info=
 	[ -r "$base.pid" ] || return 1
-	read -r pid < "$base.pid" || return 1
+	read -r pid _ < "$base.pid" || return 1
 	case $pid in "" | *[!0-9]*) return 1 ;; esac
-	alive "$pid" || return 1
+	alive "$pid" && same_process "$pid" "$base.pid" || return 1
 	for f in "$rt"/*server-"$pid".json; do
 		[ -r "$f" ] && info=$f
 	done
@@ -21,27 +22,53 @@ ours() {
 	return 0
 }
 
-# The one result line for a running notebook:
-#   KIND PORT TOKEN PID HOW UPTIME KERNELS SOCKET NODE ADDR LEFT FOLDER
-# PORT is the port Jupyter bound (0 on a socket), SOCKET "-" on a port,
-# NODE "-" and ADDR 127.0.0.1 here, LEFT (time left) "-", FOLDER last as it
-# may hold blanks.
+# Is 127.0.0.1:$1 listened on by process $2? Loopback is shared by every
+# user of this machine: what answers there may be anyone's. The socket's
+# row in /proc/net/tcp must carry our uid, and its inode must be one of
+# the process's descriptors.
+holds_port() {
+	[ -r /proc/net/tcp ] || return 1
+	want=$(printf "0100007F:%04X" "$1")
+	uid=$(id -u) inode=
+	while read -r _ laddr _ st _ _ _ luid _ linode _; do
+		[ "$laddr" = "$want" ] && [ "$st" = 0A ] || continue
+		[ "$luid" = "$uid" ] && inode=$linode
+		break
+	done < /proc/net/tcp
+	[ -n "$inode" ] || return 1
+	ls -l "/proc/$2/fd" 2>/dev/null | grep -q "socket:\[$inode\]"
+}
+
+# The notebook's endpoint, proven ours: its socket in our 0700 folder, or
+# the port its runtime file names, held by its own process.
+proven() {
+	if [ "$JS_SOCKET" = yes ]; then
+		[ "$j_sock" = "$base.sock" ] && [ -S "$j_sock" ] &&
+		    [ -O "$j_sock" ] && return 0
+		fail "the notebook did not make its socket $base.sock"
+	fi
+	case $j_port in "" | *[!0-9]*) fail "no port in the notebook's runtime file" ;; esac
+	holds_port "$j_port" "$pid" && return 0
+	[ -r /proc/net/tcp ] ||
+	    fail "cannot prove that port $j_port is our notebook (no /proc/net/tcp here): set JupyterSocket yes"
+	fail "127.0.0.1:$j_port is not held by our notebook (pid $pid)"
+}
+
+# The result for a running notebook (PROTOCOL.md): $1 the kind, $2 how.
 report() {
 	up=-
-	# Start time: field 22 of /proc/PID/stat, in clock ticks (100 a
-	# second for user space on Linux).
-	if read -r stat < "/proc/$pid/stat" 2>/dev/null &&
-	    read -r now _ < /proc/uptime 2>/dev/null; then
-		set -- "$1" "$2" ${stat##*) }
-		eval "started=\${$((20 + 2))}"
-		up=$((${now%.*} - started / 100))
+	identity "$pid"
+	if [ "$start" != - ] && read -r now _ < /proc/uptime 2>/dev/null; then
+		# Clock ticks: 100 a second for user space on Linux.
+		up=$((${now%.*} - start / 100))
 	fi
 	kernels=0
 	for k in "$rt"/kernel-*.json; do
 		[ -e "$k" ] && kernels=$((kernels + 1))
 	done
 	runtime_fields
-	say "$1" "$j_port" "$j_token" "$pid" "$2" "$up" "$kernels" \
+	proven
+	result "$1" "${j_port:-0}" "$j_token" "$pid" "$2" "$up" "$kernels" \
 	    "${j_sock:--}" - 127.0.0.1 - "$j_dir"
 }
 
@@ -84,7 +111,7 @@ start() {
 		report ok reused
 		exit 0
 	fi
-	rm -rf "$rt" "$base.pid" "$base.sock" "$base.leases"
+	rm -rf "$rt" "$base.pid" "$base.sock" "$base.leases" "$base.token"
 	prepare
 	eval "set -- $JS_CMD"
 	mkdir -p "$rt" || fail "cannot create $rt"
@@ -96,29 +123,34 @@ start() {
 	else
 		set -- "$@" --ip=127.0.0.1 --port="$JS_PORT" --port-retries=20
 	fi
-	export JUPYTER_RUNTIME_DIR="$rt" JUPYTER_TOKEN="$JS_TOKEN"
+	# The token from a 0600 file: not in an argument, and not in the
+	# environment that the kernels inherit.
+	printf "%s" "$JS_TOKEN" > "$base.token" || fail "cannot write $base.token"
+	unset JUPYTER_TOKEN
+	export JUPYTER_RUNTIME_DIR="$rt" JUPYTER_TOKEN_FILE="$base.token"
 	# Its own session: the notebook outlives this login.
 	detach=
 	command -v setsid >/dev/null 2>&1 && detach=setsid
 	$detach "$@" --no-browser < /dev/null > "$base.log" 2>&1 &
 	pid=$!
-	unset JUPYTER_TOKEN
-	echo "$pid" > "$base.pid"
+	unset JUPYTER_TOKEN_FILE
+	record_process "$pid" "$base.pid"
 	waited=0
 	while :; do
 		if ours; then
+			rm -f "$base.token"
 			lease
 			report ok started
 			exit 0
 		fi
 		if ! alive "$pid"; then
-			rm -f "$base.pid"
+			rm -f "$base.pid" "$base.token"
 			fail "notebook exited at start: $(lastlines "$base.log")"
 		fi
 		waited=$((waited + 1))
 		if [ "$waited" -gt $((JS_TIMEOUT * 10)) ]; then
 			kill "$pid" 2>/dev/null
-			rm -f "$base.pid"
+			rm -f "$base.pid" "$base.token"
 			fail "notebook not ready after ${JS_TIMEOUT}s: $(lastlines "$base.log")"
 		fi
 		nap
@@ -129,28 +161,33 @@ status() {
 	if ours; then
 		report running -
 	else
-		say stopped
+		result stopped
 	fi
 }
 
+# Only the process we started, while it is still that process: SIGKILL
+# if it outlived SIGTERM, its process group only if it leads one (setsid
+# made it the leader; its kernels are in it).
 stop() {
 	lock
 	if ! ours; then
-		rm -rf "$rt" "$base.pid" "$base.sock"
-		say stopped none
+		rm -rf "$rt" "$base.pid" "$base.sock" "$base.token"
+		result stopped none
 		exit 0
 	fi
+	identity "$pid"
+	group=$pgid
 	kill -TERM "$pid" 2>/dev/null
 	n=0
 	while alive "$pid" && [ "$n" -lt 100 ]; do
 		n=$((n + 1))
 		nap
 	done
-	kill -KILL "$pid" 2>/dev/null
-	# Kernels it left: its own process group (setsid made it the leader).
-	kill -KILL -- "-$pid" 2>/dev/null
+	alive "$pid" && same_process "$pid" "$base.pid" &&
+	    kill -KILL "$pid" 2>/dev/null
+	[ "$group" = "$pid" ] && kill -KILL -- "-$pid" 2>/dev/null
 	rm -rf "$rt" "$base.pid" "$base.sock"
-	say stopped "$pid"
+	result stopped "$pid"
 }
 
 # The notebook's log, on our stdout; -f follows it.

@@ -8,13 +8,18 @@ rt=$base.runtime
 command -v sbatch >/dev/null 2>&1 ||
     fail "sbatch not found on $(hostname): JupyterScheduler slurm needs a SLURM login node"
 
+# Our jobs only: this user's, by the name we gave them.
+me=$(id -un)
+jobname=jupyssh-$JS_PORT
+
 # Sets job, jstate, node and reason while our job is known to SLURM.
 job_state() {
 	job= jstate= node= reason=
 	[ -r "$base.job" ] && read -r job < "$base.job"
 	case $job in "" | *[!0-9]*) return 1 ;; esac
 	# A pending job has no node: fields split at "|", not at blanks.
-	line=$(squeue -h -j "$job" -o "%T|%N|%r" 2>/dev/null | head -n 1)
+	line=$(squeue -h -j "$job" -u "$me" -n "$jobname" -o "%T|%N|%r" \
+	    2>/dev/null | head -n 1)
 	jstate=${line%%|*}
 	line=${line#*|}
 	node=${line%%|*}
@@ -53,16 +58,18 @@ report() {
 	addr=$(scontrol show node "$node" 2>/dev/null |
 	    sed -n "s/.*NodeAddr=\([^ ]*\).*/\1/p" | head -n 1)
 	runtime_fields
-	say "$1" "$j_port" "$j_token" "$job" "$2" "$(seconds "${3:-0}")" \
+	case $node in "" | *[!A-Za-z0-9._-]*) fail "job $job: no valid node name" ;; esac
+	result "$1" "$j_port" "$j_token" "$job" "$2" "$(seconds "${3:-0}")" \
 	    "$kernels" - "$node" "${addr:-$node}" "${4:--}" "$j_dir"
 }
 
-# The batch script: the common functions, the settings, then the notebook
-# bound to this node's address (127.0.0.1 would be reachable on the node
-# alone). The token is read from a file, not passed in any argument.
+# The batch script: the common functions, the settings (the login node's
+# state folder among them), then the notebook bound to this node's address
+# (127.0.0.1 would be reachable on the node alone). The token is read from
+# a 0600 file, in no argument and not in the kernels' environment.
 job_script() {
 	printf "#!/bin/sh\n"
-	for v in JS_DIR JS_ENV JS_CMD JS_PORT JS_TIMEOUT; do
+	for v in JS_DIR JS_ENV JS_CMD JS_PORT JS_TIMEOUT JS_STATE; do
 		eval "val=\$$v"
 		printf "%s='%s'\n" "$v" "$(printf "%s" "$val" | sed "s/'/'\\\\''/g")"
 	done
@@ -72,8 +79,9 @@ prepare
 eval "set -- $JS_CMD"
 addr=$(scontrol show node "$SLURMD_NODENAME" 2>/dev/null |
     sed -n "s/.*NodeAddr=\([^ ]*\).*/\1/p" | head -n 1)
-JUPYTER_TOKEN=$(cat "$state/slurm-$JS_PORT.token")
-export JUPYTER_TOKEN JUPYTER_RUNTIME_DIR="$state/slurm-$JS_PORT.runtime"
+unset JUPYTER_TOKEN
+export JUPYTER_TOKEN_FILE="$state/slurm-$JS_PORT.token" \
+    JUPYTER_RUNTIME_DIR="$state/slurm-$JS_PORT.runtime"
 exec "$@" --no-browser --ip="${addr:-$(hostname)}" --port="$JS_PORT" \
     --port-retries=20
 EOJ
@@ -88,13 +96,21 @@ start() {
 	if ! job_state; then
 		rm -rf "$rt" "$base.job"
 		mkdir -p "$rt" || fail "cannot create $rt"
-		printf "%s\n" "$JS_TOKEN" > "$base.token"
+		printf "%s" "$JS_TOKEN" > "$base.token"
 		job_script > "$base.sbatch"
-		out=$(sbatch --parsable --job-name="jupyssh-$JS_PORT" \
-		    --output="$base.log" $JS_SLURM_OPTS "$base.sbatch" 2>&1) ||
-		    fail "sbatch refused the job: $(printf "%s" "$out" |
-		    tail -n 1)"
-		job=${out%%;*}
+		# Its words apart from the id: a warning must not hide the job.
+		out=$(sbatch --parsable --job-name="$jobname" \
+		    --output="$base.log" $JS_SLURM_OPTS "$base.sbatch" \
+		    2> "$base.sbatch.err") ||
+		    fail "sbatch refused the job: $(lastlines "$base.sbatch.err")"
+		job=$(printf "%s\n" "$out" | sed -n "s/^\([0-9][0-9]*\)\(;.*\)\{0,1\}$/\1/p" |
+		    tail -n 1)
+		case $job in
+		"" | *[!0-9]*)
+			scancel -u "$me" -n "$jobname" 2>/dev/null
+			fail "sbatch gave no job id: $(lastlines "$base.sbatch.err")"
+			;;
+		esac
 		echo "$job" > "$base.job"
 		progress "job $job submitted"
 	fi
@@ -103,6 +119,8 @@ start() {
 		if ! job_state; then
 			fail "job $job ended before the notebook answered: $(lastlines "$base.log")"
 		fi
+		# A name from squeue goes into messages: only a name.
+		case $node in *[!A-Za-z0-9._-]*) node=? ;; esac
 		now="$jstate $reason $node"
 		if [ "$now" != "$said" ]; then
 			case $jstate in
@@ -114,7 +132,7 @@ start() {
 		fi
 		waited=$((waited + 1))
 		if [ "$waited" -gt $((JS_TIMEOUT * 10)) ]; then
-			scancel "$job" 2>/dev/null
+			scancel -u "$me" -n "$jobname" "$job" 2>/dev/null
 			rm -f "$base.job"
 			fail "job $job not ready after ${JS_TIMEOUT}s" \
 			    "($(echo "$jstate" | tr "A-Z" "a-z"), $reason);" \
@@ -122,6 +140,7 @@ start() {
 		fi
 		nap
 	done
+	rm -f "$base.token"
 	report ok started
 }
 
@@ -129,9 +148,9 @@ status() {
 	if ours; then
 		report running -
 	elif job_state; then
-		say pending "$job" "$(echo "$jstate" | tr "A-Z" "a-z")" "$reason"
+		result pending "$job" "$(echo "$jstate" | tr "A-Z" "a-z")" "$reason"
 	else
-		say stopped
+		result stopped
 	fi
 }
 
@@ -140,12 +159,13 @@ stop() {
 	lock
 	if ! job_state; then
 		rm -rf "$rt" "$base.job" "$base.token"
-		say stopped none
+		result stopped none
 		exit 0
 	fi
-	scancel "$job" 2>/dev/null || fail "scancel $job failed"
-	rm -rf "$rt" "$base.job" "$base.token"
-	say stopped "$job"
+	scancel -u "$me" -n "$jobname" "$job" 2>/dev/null ||
+	    fail "scancel $job failed"
+	rm -rf "$rt" "$base.job" "$base.token" "$base.sbatch.err"
+	result stopped "$job"
 }
 
 log() {

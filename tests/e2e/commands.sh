@@ -24,7 +24,7 @@ check_eq url "$(laptop jupyssh url gpu-box 2>&1)" "$url"
 again=$(laptop jupyssh start gpu-box 2>&1)
 check_eq start-again-same-url "$again" "$url"
 check_eq one-notebook "$(remote_notebooks | wc -l)" 1
-pid=$(cat "$RSTATE/nb-18889.pid")
+read -r pid _ < "$RSTATE/nb-18889.pid"
 out=$(laptop jupyssh status gpu-box 2>&1)
 check_eq status-running "$out" "gpu-box: running, pid $pid, remote port 18889, folder $REMOTE_HOME/project, local port 28890 (forwarded)"
 case $out in *"${url##*token=}"*) fail status-hides-token "token printed by status" ;; *) pass status-hides-token ;; esac

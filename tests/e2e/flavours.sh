@@ -35,7 +35,7 @@ chmod 755 $VENV/bin/jupyter-lab"
 
 # A notebook that jupyssh started for remote port $1: its pid, the runtime
 # file Jupyter wrote for it, and its command line.
-nb_pid() { cat "$RSTATE/nb-$1.pid" 2>/dev/null; }
+nb_pid() { cut -d" " -f1 "$RSTATE/nb-$1.pid" 2>/dev/null; }
 runtime_files() { (cd "$RSTATE/nb-$1.runtime" 2>/dev/null && ls -- *server-*.json); }
 cmdline() { tr '\0' ' ' < "/proc/$1/cmdline" 2>/dev/null; }
 

@@ -62,7 +62,7 @@ modes=$(stat -c '%a %n' "$JSTATE" "$JSTATE/gpu-box.url" "$RSTATE" \
     "$RSTATE"/nb-18889.runtime/*server-*.json | awk '{print $1}' | tr '\n' ' ')
 check_eq private-files "$modes" "700 600 700 600 "
 
-ours=$(cat "$RSTATE/nb-18889.pid" 2>/dev/null)
+ours=$(cut -d" " -f1 "$RSTATE/nb-18889.pid" 2>/dev/null)
 # A second login while the first is open: one notebook, the same one.
 laptop_tty --timeout 60 --send 'echo second-$((1+1)); exit\n' --expect 'second-2' \
     -- ssh gpu-box > "$ROOT/tty-2.out" 2>&1
@@ -91,7 +91,7 @@ if wait_for 60 grep -q 'running: http' "$ROOT/tty-3.out"; then
 else
 	fail reuse-same-url "no URL on the second login" "$(cat "$ROOT/tty-3.out")"
 fi
-check_eq reuse-same-pid "$(cat "$RSTATE/nb-18889.pid" 2>/dev/null)" "$ours"
+check_eq reuse-same-pid "$(cut -d" " -f1 "$RSTATE/nb-18889.pid" 2>/dev/null)" "$ours"
 cell=$(run_cell "$url" 'print(6*7)' 2>&1)
 check_eq reuse-works "$cell" 42
 touch "$release"

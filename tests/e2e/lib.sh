@@ -7,7 +7,8 @@ T=$(basename "$0" .sh)
 PREFIX=$ROOT/prefix
 SHIM=$PREFIX/lib/libjupyssh.so
 JSTATE=$LAPTOP_HOME/.local/state/jupyssh
-RSTATE=$REMOTE_HOME/.local/state/jupyssh
+# The remote keeps its state in a folder per machine (its host name).
+RSTATE=$REMOTE_HOME/.local/state/jupyssh/$(cat /proc/sys/kernel/hostname)
 TOOLS=$TOP/tests/tools
 export JUPYSSH_PREFIX=$PREFIX
 PY=/usr/bin/python3
@@ -81,7 +82,7 @@ reset_all() {
 	done
 	pkill -KILL -u "$REMOTE_USER" 2>/dev/null
 	pkill -KILL -u "$LAPTOP_USER" 2>/dev/null
-	rm -rf "$RSTATE" "$JSTATE" "$LAPTOP_HOME"/.ssh/jupyssh-*
+	rm -rf "${RSTATE%/*}" "$JSTATE" "$LAPTOP_HOME"/.ssh/jupyssh-*
 	ssh_config_default
 }
 

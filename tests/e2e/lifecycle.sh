@@ -56,7 +56,7 @@ check_eq concurrent-one-master "$(pgrep -u "$LAPTOP_USER" -x ssh | wc -l)" 1
 
 # list, and list --json.
 out=$(laptop jupyssh list 2>&1)
-pid=$(cat "$RSTATE/nb-18889.pid")
+pid=$(cut -d" " -f1 "$RSTATE/nb-18889.pid")
 case $out in
 "gpu-box          running  http://127.0.0.1:18889/  $REMOTE_HOME/project  pid $pid  up "*"  0 kernels") pass list ;;
 *) fail list "one line for gpu-box" "$out" ;;
@@ -84,7 +84,7 @@ pkill -u "$LAPTOP_USER" -f 'tail -n 40 -f' 2>/dev/null
 kill -KILL "$pid"
 wait_for 10 sh -c "! kill -0 $pid 2>/dev/null"
 url2=$(laptop jupyssh start gpu-box 2>&1)
-pid2=$(cat "$RSTATE/nb-18889.pid")
+pid2=$(cut -d" " -f1 "$RSTATE/nb-18889.pid")
 if [ "$pid2" != "$pid" ] && [ "$(run_cell "$url2" 'print(5)' 2>&1)" = 5 ]; then
 	pass stale-crashed
 else

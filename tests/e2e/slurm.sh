@@ -9,7 +9,7 @@ if ! "$TOP/tests/sandbox/cluster.sh" up; then
 fi
 # Its settings, prefixed C_ (its ROOT is not the sandbox's).
 eval "$(sed 's/^\([A-Z_]*=\)/C_\1/' /tmp/jupyssh-cluster/env)"
-CSTATE=$C_CLUSTER_HOME/.local/state/jupyssh
+CSTATE=$C_CLUSTER_HOME/.local/state/jupyssh/login
 on_login() {	# CMD: as the cluster user, on the login node
 	ip netns exec "$C_NETNS_LOGIN" runuser -u "$C_CLUSTER_USER" -- \
 	    env SLURM_CONF="$C_SLURM_CONF" sh -c "cd && $1"
