@@ -20,18 +20,45 @@
 static const char default_opener[] =
     "command -v xdg-open >/dev/null && exec xdg-open \"$1\"; exec open \"$1\"";
 
+/* s with &, <, >, " and ' as entities: nothing it holds becomes markup. */
+static void
+html_escape(char *dst, size_t len, const char *s)
+{
+	size_t n = 0, k;
+	const char *e;
+	char one[2] = "";
+
+	for (; *s != '\0'; s++) {
+		switch (*s) {
+		case '&': e = "&amp;"; break;
+		case '<': e = "&lt;"; break;
+		case '>': e = "&gt;"; break;
+		case '"': e = "&quot;"; break;
+		case '\'': e = "&#39;"; break;
+		default: one[0] = *s; e = one; break;
+		}
+		if (n + (k = strlen(e)) >= len)
+			break;
+		memcpy(dst + n, e, k);
+		n += k;
+	}
+	dst[n] = '\0';
+}
+
 void
 open_browser(const char *host, const char *how, const char *url)
 {
 	char path[PATH_MAX], page[PATH_MAX + 8], *script;
-	char html[1024];
+	char html[2048], eurl[512], ehost[512];
 	int fd, n;
 
 	if (how == NULL || strcasecmp(how, "no") == 0)
 		return;
+	html_escape(eurl, sizeof(eurl), url);
+	html_escape(ehost, sizeof(ehost), host);
 	n = snprintf(html, sizeof(html), "<!DOCTYPE html>\n<meta charset=utf-8>"
 	    "<meta http-equiv=refresh content=\"0;url=%s\">\n"
-	    "<p><a href=\"%s\">%s</a>\n", url, url, host);
+	    "<p><a href=\"%s\">%s</a>\n", eurl, eurl, ehost);
 	if (n < 0 || (size_t)n >= sizeof(html) ||
 	    state_write(host, "html", html) == -1 ||
 	    state_path(host, "html", path, sizeof(path)) == -1)
