@@ -14,9 +14,9 @@ CC ?= cc
 CFLAGS ?= -O2 -g
 CFLAGS += -std=c11 -Wall -Wextra -D_GNU_SOURCE -DJUPYSSH_VERSION=\"$(VERSION)\"
 
-COMMON_SRC = common/match.c common/port.c common/readconf.c common/state.c \
+COMMON_SRC = common/directives.c common/resolve.c common/number.c common/match.c common/port.c common/readconf.c common/state.c \
 	common/hostname.c
-COMMON_H = common/match.h common/port.h common/readconf.h common/state.h \
+COMMON_H = common/directives.h common/number.h common/match.h common/port.h common/readconf.h common/state.h \
 	common/statedir.h common/hostname.h
 SHIM_SRC = shim/shim.c shim/sshargs.c shim/translate.c
 SHIM_H = shim/sshargs.h shim/translate.h
@@ -28,7 +28,7 @@ HELPER_H = helper/commands.h helper/remote.h helper/state.h helper/util.h
 
 SHIM = shim/libjupyssh.so
 HELPER = helper/jupyssh
-UNIT_TESTS = tests/unit/test_readconf tests/unit/test_translate \
+UNIT_TESTS = tests/unit/test_directives tests/unit/test_readconf tests/unit/test_translate \
 	tests/unit/test_regressions tests/unit/test_state
 
 all: $(SHIM) $(HELPER)
@@ -54,6 +54,10 @@ helper/remote_sh.h: $(REMOTE_SH)
 		sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/^/"/' -e 's/$$/\\n"/' $$f; \
 		echo ';'; \
 	  done; } > $@
+
+tests/unit/test_directives: tests/unit/test_directives.c tests/unit/unit.h \
+		$(COMMON_SRC) $(COMMON_H)
+	$(CC) $(CFLAGS) -o $@ tests/unit/test_directives.c $(COMMON_SRC)
 
 tests/unit/test_readconf: tests/unit/test_readconf.c tests/unit/unit.h $(COMMON_SRC) $(COMMON_H)
 	$(CC) $(CFLAGS) -o $@ tests/unit/test_readconf.c $(COMMON_SRC)
@@ -127,7 +131,7 @@ SAN_ENV = ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
 	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 SAN_REPORT = ERROR: AddressSanitizer|runtime error:|LeakSanitizer
 # A new unit test gets a rule below and a place here.
-SAN_UNIT = $(SAN)/test_readconf $(SAN)/test_translate $(SAN)/test_regressions \
+SAN_UNIT = $(SAN)/test_directives $(SAN)/test_readconf $(SAN)/test_translate $(SAN)/test_regressions \
 	$(SAN)/test_state
 
 # As the real ones, but for the flags.
@@ -149,6 +153,12 @@ $(SAN)/reference/jupyssh: $(HELPER_SRC) $(HELPER_H) $(COMMON_SRC) \
 		$(COMMON_H) helper/remote_sh.h
 	@mkdir -p $(SAN)/reference
 	$(CC) $(CFLAGS) -o $@ $(HELPER_SRC) $(COMMON_SRC)
+
+$(SAN)/test_directives: tests/unit/test_directives.c tests/unit/unit.h \
+		$(COMMON_SRC) $(COMMON_H)
+	@mkdir -p $(SAN)
+	$(CC) $(CFLAGS) $(SAN_FLAGS) -o $@ tests/unit/test_directives.c \
+		$(COMMON_SRC)
 
 $(SAN)/test_readconf: tests/unit/test_readconf.c tests/unit/unit.h \
 		$(COMMON_SRC) $(COMMON_H)

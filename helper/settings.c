@@ -1,7 +1,9 @@
 /*
- * jupyssh -G: the effective settings of a host, and what the library adds
- * to ssh's options for it.
+ * jupyssh -G host: like ssh -G, every directive's value for the host as
+ * ssh -G prints its own (keyword in lower case, then the value), where
+ * JupyterPort came from, and the block the library adds to ssh's config.
  */
+#include <ctype.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,11 +13,25 @@
 #include "../shim/translate.h"
 #include "commands.h"
 
-/* jupyssh -G host: like ssh -G, what applies to host and why. */
+static void
+print_directives(const struct jupyter_options *o)
+{
+	const struct directive *d;
+	const char *name, *v;
+	char buf[32];
+
+	for (d = directives; d->name != NULL; d++) {
+		for (name = d->name; *name != '\0'; name++)
+			putchar(tolower((unsigned char)*name));
+		v = directive_value(d, o, buf, sizeof(buf));
+		printf(" %s\n", v != NULL ? v : d->none != NULL ? d->none :
+		    "none");
+	}
+}
+
 int
 cmd_settings(const char *host)
 {
-	static const char *const autostart[] = { "interactive", "yes", "no" };
 	struct host_config hc;
 	struct ssh_args a;
 	char self[PATH_MAX], *block;
@@ -32,16 +48,7 @@ cmd_settings(const char *host)
 		options_free(&hc.opts);
 		return fflush(stdout) == EOF;
 	}
-	printf("jupyterport %d\njupyterlocalport %d\n", hc.opts.port,
-	    hc.opts.local_port);
-	printf("jupyterdirectory %s\n", hc.opts.directory ?
-	    hc.opts.directory : "~");
-	printf("jupyterenv %s\n", hc.opts.env ? hc.opts.env : "none");
-	printf("jupytercommand %s\n", hc.opts.command);
-	printf("jupyterautostart %s\n", autostart[hc.opts.autostart]);
-	printf("jupyterstarttimeout %d\n", hc.opts.start_timeout);
-	printf("jupytersocket %s\n", hc.opts.socket ? "yes" : "no");
-	printf("jupyterstoponexit %s\n", hc.opts.stop_on_exit ? "yes" : "no");
+	print_directives(&hc.opts);
 	printf("# JupyterPort from %s\n", hc.opts.port_origin);
 	if ((n = readlink("/proc/self/exe", self, sizeof(self) - 1)) == -1)
 		snprintf(self, sizeof(self), "jupyssh");

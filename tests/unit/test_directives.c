@@ -1,0 +1,245 @@
+/* Unit tests for the table of Jupyter directives (common/directives.c). */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "../../common/readconf.h"
+#include "unit.h"
+
+/* One line through the reader, in an active block; its error count. */
+static int
+read_line(struct jupyter_options *o, const char *text)
+{
+	struct config_reader r;
+	char line[512];
+	int active = 1, errors;
+
+	snprintf(line, sizeof(line), "%s\n", text);
+	reader_init(&r, "gpu-box", "/nonexistent", o);
+	r.quiet = 1;
+	read_config_line(&r, line, "/nonexistent/config", 1, 0, &active, 0);
+	errors = r.errors;
+	reader_free(&r);
+	return errors;
+}
+
+/* What each type takes, as the config spells it and as it reads back. */
+static const char *
+sample(const struct directive *d, char *line, size_t len)
+{
+	static const char *const text[] = {
+		[T_PORT] = "8890", [T_SECONDS] = "77",
+		[T_WORD] = "~/my project", [T_LINE] = "jupyter lab --debug",
+	};
+
+	snprintf(line, len, d->type == T_WORD ? "%s \"%s\"" : "%s %s",
+	    d->name, text[d->type]);
+	return text[d->type];
+}
+
+TEST(every_row_is_complete_and_unique)
+{
+	const struct directive *d, *e;
+	const struct value_name *v;
+	int rows = 0;
+
+	for (d = directives; d->name != NULL; d++, rows++) {
+		if (strncmp(d->name, "Jupyter", 7) != 0 || d->name[7] == '\0')
+			FAILF("row %d: name \"%s\" is not Jupyter...", rows,
+			    d->name);
+		if (d->opcode <= oControlPath)
+			FAILF("%s: opcode %d is not a directive's", d->name,
+			    d->opcode);
+		if (d->type == T_CHOICE && (d->values == NULL ||
+		    d->values[0].name == NULL || d->dflt == NULL))
+			FAILF("%s: a choice needs value names and a default",
+			    d->name);
+		if ((d->type == T_WORD || d->type == T_LINE) &&
+		    d->dflt == NULL && d->none == NULL)
+			FAILF("%s: -G has nothing to say when it is unset",
+			    d->name);
+		if (d->script != NULL && strncmp(d->script, "JS_", 3) != 0)
+			FAILF("%s: script variable %s is not JS_*", d->name,
+			    d->script);
+		for (v = d->values; v != NULL && v->name != NULL; v++)
+			if (isupper((unsigned char)v->name[0]))
+				FAILF("%s: value %s not in lower case",
+				    d->name, v->name);
+		for (e = directives; e < d; e++) {
+			if (strcasecmp(e->name, d->name) == 0)
+				FAILF("%s: two rows", d->name);
+			if (e->opcode == d->opcode)
+				FAILF("%s and %s share opcode %d", e->name,
+				    d->name, d->opcode);
+			if (e->script != NULL && d->script != NULL &&
+			    strcmp(e->script, d->script) == 0)
+				FAILF("%s and %s share %s", e->name, d->name,
+				    d->script);
+		}
+		ASSERT_INT_EQ(directive_find(d->name) == d, 1);
+	}
+	ASSERT_INT_EQ(rows, 12);
+	ASSERT_INT_EQ(directive_find("jupyterslurmoptions") ==
+	    directive_find("JupyterSlurmOptions"), 1);
+	ASSERT_INT_EQ(directive_find("JupyterColour") == NULL, 1);
+	ASSERT_INT_EQ(directive_find("Host") == NULL, 1);
+}
+
+TEST(every_directive_reads_back_as_written)
+{
+	const struct directive *d;
+	const struct value_name *v;
+	struct jupyter_options o;
+	char line[256], buf[32], upper[64];
+	const char *want;
+	size_t i;
+
+	for (d = directives; d->name != NULL; d++) {
+		if (d->type == T_CHOICE) {
+			for (v = d->values; v->name != NULL; v++) {
+				/* Value names are case-insensitive, as ssh's. */
+				for (i = 0; v->name[i] != '\0' &&
+				    i < sizeof(upper) - 1; i++)
+					upper[i] = toupper((unsigned char)
+					    v->name[i]);
+				upper[i] = '\0';
+				snprintf(line, sizeof(line), "%s=%s", d->name,
+				    upper);
+				options_init(&o);
+				ASSERT_INT_EQ(read_line(&o, line), 0);
+				ASSERT_STR_EQ(directive_value(d, &o, buf,
+				    sizeof(buf)), v->name);
+				options_free(&o);
+			}
+			continue;
+		}
+		want = sample(d, line, sizeof(line));
+		options_init(&o);
+		ASSERT_INT_EQ(read_line(&o, line), 0);
+		ASSERT_STR_EQ(directive_value(d, &o, buf, sizeof(buf)), want);
+		options_free(&o);
+	}
+}
+
+TEST(defaults)
+{
+	const struct directive *d;
+	struct jupyter_options o;
+	char buf[32];
+
+	options_init(&o);
+	ASSERT_INT_EQ(o.port, 0);
+	ASSERT_INT_EQ(o.local_port, -1);
+	ASSERT_INT_EQ(o.autostart, AUTOSTART_UNSET);
+	o.port = 8889;
+	options_fill_defaults(&o);
+	for (d = directives; d->name != NULL; d++)
+		if (d->dflt != NULL)
+			ASSERT_STR_EQ(directive_value(d, &o, buf, sizeof(buf)),
+			    d->dflt);
+	ASSERT_INT_EQ(o.local_port, 8889);
+	ASSERT_STR_EQ(o.command, "jupyter notebook");
+	ASSERT_INT_EQ(o.autostart, AUTOSTART_INTERACTIVE);
+	ASSERT_INT_EQ(o.start_timeout, 60);
+	ASSERT_INT_EQ(o.socket, 0);
+	ASSERT_INT_EQ(o.stop_on_exit, 0);
+	ASSERT_INT_EQ(o.scheduler, SCHEDULER_NONE);
+	ASSERT_INT_EQ(o.directory == NULL && o.env == NULL &&
+	    o.browser == NULL && o.slurm_options == NULL, 1);
+	options_free(&o);
+}
+
+TEST(first_value_wins_and_bad_values_say_why)
+{
+	const struct directive *port = directive_find("JupyterPort");
+	struct jupyter_options o;
+	char why[256];
+
+	options_init(&o);
+	ASSERT_INT_EQ(directive_set(port, &o, "8889", 1, why, sizeof(why)), 0);
+	ASSERT_INT_EQ(directive_set(port, &o, "7777", 1, why, sizeof(why)), 0);
+	ASSERT_INT_EQ(o.port, 8889);
+	ASSERT_INT_EQ(directive_set(port, &o, "65536", 1, why, sizeof(why)),
+	    -1);
+	ASSERT_STR_EQ(why, "bad port \"65536\" (1-65535)");
+	ASSERT_INT_EQ(directive_set(directive_find("JupyterStartTimeout"), &o,
+	    "0", 1, why, sizeof(why)), -1);
+	ASSERT_STR_EQ(why, "bad number of seconds \"0\" (1-86400)");
+	ASSERT_INT_EQ(directive_set(directive_find("JupyterAutoStart"), &o,
+	    "maybe", 1, why, sizeof(why)), -1);
+	ASSERT_STR_EQ(why, "expected interactive, yes or no, not \"maybe\"");
+	ASSERT_INT_EQ(directive_set(directive_find("JupyterSocket"), &o,
+	    "on", 1, why, sizeof(why)), -1);
+	ASSERT_STR_EQ(why, "expected yes or no, not \"on\"");
+	ASSERT_INT_EQ(directive_set(directive_find("JupyterScheduler"), &o,
+	    "pbs", 1, why, sizeof(why)), -1);
+	ASSERT_STR_EQ(why, "expected slurm or none, not \"pbs\"");
+	ASSERT_INT_EQ(directive_set(directive_find("JupyterEnv"), &o,
+	    "conda:", 1, why, sizeof(why)), -1);
+	ASSERT_STR_EQ(why, "conda: needs an environment name");
+	/* Checked, not kept, where it does not apply. */
+	ASSERT_INT_EQ(directive_set(directive_find("JupyterEnv"), &o,
+	    "~/venv", 0, why, sizeof(why)), 0);
+	ASSERT_INT_EQ(o.env == NULL, 1);
+	options_free(&o);
+}
+
+struct collected {
+	char	text[512];
+	int	calls, fail_at;
+};
+
+static int
+collect(void *ctx, const char *name, const char *value)
+{
+	struct collected *c = ctx;
+	size_t n = strlen(c->text);
+
+	if (++c->calls == c->fail_at)
+		return -1;
+	snprintf(c->text + n, sizeof(c->text) - n, "%s=%s\n", name, value);
+	return 0;
+}
+
+TEST(script_variables)
+{
+	struct jupyter_options o;
+	struct collected c;
+
+	options_init(&o);
+	o.port = 8889;
+	o.env = strdup("~/venv");
+	o.socket = 1;
+	o.browser = strdup("firefox");
+	options_fill_defaults(&o);
+	memset(&c, 0, sizeof(c));
+	ASSERT_INT_EQ(options_script_vars(&o, collect, &c), 0);
+	ASSERT_STR_EQ(c.text,
+	    "JS_PORT=8889\n"
+	    "JS_DIR=\n"
+	    "JS_ENV=~/venv\n"
+	    "JS_CMD=jupyter notebook\n"
+	    "JS_TIMEOUT=60\n"
+	    "JS_SOCKET=yes\n"
+	    "JS_STOP_ON_EXIT=no\n"
+	    "JS_SLURM_OPTS=\n");
+	/* A put that fails stops it there. */
+	memset(&c, 0, sizeof(c));
+	c.fail_at = 2;
+	ASSERT_INT_EQ(options_script_vars(&o, collect, &c), -1);
+	ASSERT_INT_EQ(c.calls, 2);
+	options_free(&o);
+}
+
+int
+main(void)
+{
+	RUN(every_row_is_complete_and_unique);
+	RUN(every_directive_reads_back_as_written);
+	RUN(defaults);
+	RUN(first_value_wins_and_bad_values_say_why);
+	RUN(script_variables);
+	return unit_failed != 0;
+}
