@@ -2,20 +2,25 @@
 #
 # Completes the commands and options, and for the host argument the host
 # names that have Jupyter settings: the Host patterns of ~/.ssh/jupyter_config
-# (or $JUPYSSH_CONFIG) and of the ~/.ssh/config blocks that hold a Jupyter*
-# directive. Patterns with '*', '?' or '!' name no single host and are left
-# out; Include is not followed.
+# (or $JUPYSSH_CONFIG) and of the ~/.ssh/config blocks that hold one of the
+# directives of jupyssh_config(5), listed below (tests/lint/directives.sh
+# keeps the list whole). Patterns with '*', '?' or '!' name no single host
+# and are left out; Include is not followed.
 
 _jupyssh_hosts()
 {
 	local side=${JUPYSSH_CONFIG:-$HOME/.ssh/jupyter_config} f
+	local -a directives=(jupyterport jupyterlocalport jupyterdirectory
+	    jupyterenv jupytercommand jupyterautostart jupyterstarttimeout
+	    jupytersocket jupyterstoponexit jupyterbrowser jupyterscheduler
+	    jupyterslurmoptions)
 	local -a files=()
 
 	for f in "$side" "$HOME/.ssh/config"; do
 		[[ -r $f ]] && files+=("$f")
 	done
 	((${#files[@]})) || return 0
-	awk -v side="$side" '
+	awk -v side="$side" -v directives="${directives[*]}" '
 	function emit(s,    n, i, a) {
 		sub(/[ \t]#.*/, "", s)
 		gsub(/["'\'']/, "", s)
@@ -23,6 +28,11 @@ _jupyssh_hosts()
 		for (i = 1; i <= n; i++)
 			if (a[i] != "" && a[i] !~ /[*?!]/)
 				print a[i]
+	}
+	BEGIN {
+		n = split(directives, d, " ")
+		for (i = 1; i <= n; i++)
+			known[d[i]] = 1
 	}
 	FNR == 1 { cur = "" }
 	{
@@ -42,7 +52,7 @@ _jupyssh_hosts()
 			}
 		} else if (kw == "match")
 			cur = ""
-		else if (kw ~ /^jupyter/ && cur != "") {
+		else if ((kw in known) && cur != "") {
 			emit(cur)
 			cur = ""
 		}

@@ -1,7 +1,6 @@
 # The manual pages: mandoc has nothing to say about them, and they have an
-# entry for every Jupyter directive of the config reader's keyword table
-# and every command jupyssh dispatches, so that code and pages cannot
-# drift apart silently.
+# entry for every command jupyssh dispatches, so that code and pages cannot
+# drift apart silently (the directives' entries: directives.sh).
 cd "$(dirname "$0")/../.."
 pages="man/jupyssh.1 man/jupyssh_config.5"
 
@@ -25,27 +24,6 @@ else
 			printf '%s\n' "$out" | sed 's/^/  /'
 		fi
 	done
-fi
-
-# "jupyterport" and its kin, from the table between "} keywords[] = {"
-# and "};". Each needs its own ".It Cm JupyterPort" entry.
-directives=$(sed -n '/} keywords\[\] = {/,/^};/s/^[[:space:]]*{ *"\(jupyter[a-z]*\)".*/\1/p' \
-    common/readconf.c)
-if [ -z "$directives" ]; then
-	echo "FAIL: lint/man-directives: found no jupyter* keyword in the" \
-	    "keyword table of common/readconf.c (has its layout changed?)"
-else
-	missing=
-	for d in $directives; do
-		grep -qi "^\.It Cm $d\$" man/jupyssh_config.5 ||
-		    missing="$missing $d"
-	done
-	if [ -z "$missing" ]; then
-		echo "PASS: lint/man-directives"
-	else
-		echo "FAIL: lint/man-directives: expected an \".It Cm NAME\"" \
-		    "entry in man/jupyssh_config.5 for:$missing"
-	fi
 fi
 
 # The commands table of helper/jupyssh.c, and the words main() compares
