@@ -2,6 +2,7 @@
  * jupyssh: the user's commands, and the entry point ssh runs as the
  * LocalCommand that libjupyssh.so adds.
  */
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +11,7 @@
 #include "commands.h"
 #include "state.h"
 #include "util.h"
+#include "vis.h"
 
 static const char usage_text[] =
     "usage: jupyssh start host     start the notebook, forward it, print "
@@ -31,11 +33,17 @@ usage(void)
 	exit(2);
 }
 
-/* What the state module has to say: "jupyssh: WHAT: WHY". */
+/*
+ * What the state module has to say: "jupyssh: WHAT: WHY", WHAT (a name as
+ * typed, a path from the environment) with its control characters shown.
+ */
 static void
 report(const char *what, const char *why)
 {
-	warnx_("%s: %s", what, why);
+	char shown[PATH_MAX];
+
+	vis_text(shown, sizeof(shown), what, strlen(what), 0);
+	warnx_("%s: %s", shown, why);
 }
 
 /* Every command that names a host checks it here; the state module too. */
@@ -104,8 +112,9 @@ main(int argc, char **argv)
 	if (strcmp(argv[1], "list") == 0)
 		return cmd_list(argc - 1, argv + 1);
 	if (strcmp(argv[1], "log") == 0) {
-		if (argc > 2 && strcmp(argv[argc - 1], "-f") != 0)
-			host_arg(argv[argc - 1]);
+		if (argc < 3 || argv[argc - 1][0] == '-')
+			usage();
+		host_arg(argv[argc - 1]);
 		return cmd_log(argc - 1, argv + 1);
 	}
 	if (strcmp(argv[1], "-G") == 0) {
