@@ -14,16 +14,16 @@ CC ?= cc
 CFLAGS ?= -O2 -g
 CFLAGS += -std=c11 -Wall -Wextra -D_GNU_SOURCE -DJUPYSSH_VERSION=\"$(VERSION)\"
 
-COMMON_SRC = common/directives.c common/resolve.c common/number.c common/match.c common/port.c common/readconf.c common/state.c \
+COMMON_SRC = common/sshargs.c common/translate.c common/directives.c common/resolve.c common/number.c common/match.c common/port.c common/readconf.c common/state.c \
 	common/hostname.c
-COMMON_H = common/directives.h common/number.h common/match.h common/port.h common/readconf.h common/state.h \
+COMMON_H = common/sshargs.h common/translate.h common/directives.h common/number.h common/match.h common/port.h common/readconf.h common/state.h \
 	common/statedir.h common/hostname.h
-SHIM_SRC = shim/shim.c shim/sshargs.c shim/translate.c
-SHIM_H = shim/sshargs.h shim/translate.h
+SHIM_SRC = shim/shim.c
+SHIM_H =
 HELPER_SRC = helper/jupyssh.c helper/browser.c helper/commands.c helper/hook.c \
 	helper/forward.c helper/inspect.c helper/proxy.c helper/remote.c \
 	helper/settings.c \
-	helper/util.c shim/sshargs.c shim/translate.c
+	helper/util.c
 HELPER_H = helper/commands.h helper/remote.h helper/state.h helper/util.h
 
 SHIM = shim/libjupyssh.so
@@ -68,13 +68,12 @@ tests/unit/test_state: $(STATE_TEST_SRC) $(STATE_TEST_H)
 	$(CC) $(CFLAGS) -o $@ $(STATE_TEST_SRC)
 
 tests/unit/test_translate: tests/unit/test_translate.c tests/unit/unit.h \
-		shim/sshargs.c shim/translate.c $(SHIM_H) $(COMMON_SRC) $(COMMON_H)
-	$(CC) $(CFLAGS) -o $@ tests/unit/test_translate.c shim/sshargs.c \
-		shim/translate.c $(COMMON_SRC)
+		$(COMMON_SRC) $(COMMON_H)
+	$(CC) $(CFLAGS) -o $@ tests/unit/test_translate.c $(COMMON_SRC)
 
 # The fuzz harness replays the seeds and every stored crash; its glob
 # keeps Includes inside a sandbox folder.
-FUZZ_SRC = tests/fuzz/harness.c shim/sshargs.c shim/translate.c
+FUZZ_SRC = tests/fuzz/harness.c
 FUZZ_H = tests/fuzz/harness.h
 
 tests/unit/test_regressions: tests/unit/test_regressions.c tests/unit/unit.h \
@@ -171,10 +170,10 @@ $(SAN)/test_state: $(STATE_TEST_SRC) $(STATE_TEST_H)
 	$(CC) $(CFLAGS) $(SAN_FLAGS) -o $@ $(STATE_TEST_SRC)
 
 $(SAN)/test_translate: tests/unit/test_translate.c tests/unit/unit.h \
-		shim/sshargs.c shim/translate.c $(SHIM_H) $(COMMON_SRC) $(COMMON_H)
+		$(COMMON_SRC) $(COMMON_H)
 	@mkdir -p $(SAN)
 	$(CC) $(CFLAGS) $(SAN_FLAGS) -o $@ tests/unit/test_translate.c \
-		shim/sshargs.c shim/translate.c $(COMMON_SRC)
+		$(COMMON_SRC)
 
 $(SAN)/test_regressions: tests/unit/test_regressions.c tests/unit/unit.h \
 		$(FUZZ_SRC) $(FUZZ_H) $(SHIM_H) $(COMMON_SRC) $(COMMON_H)

@@ -8,7 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../shim/sshargs.h"
+#include "../common/sshargs.h"
 #include "commands.h"
 #include "forward.h"
 #include "remote.h"

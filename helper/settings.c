@@ -9,8 +9,8 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "../shim/sshargs.h"
-#include "../shim/translate.h"
+#include "../common/sshargs.h"
+#include "../common/translate.h"
 #include "commands.h"
 
 static void

@@ -36,8 +36,8 @@
 #include "../common/port.h"
 #include "../common/readconf.h"
 #include "../common/statedir.h"
-#include "sshargs.h"
-#include "translate.h"
+#include "../common/sshargs.h"
+#include "../common/translate.h"
 
 #define EXPORT	__attribute__((visibility("default")))
 

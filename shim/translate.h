@@ -1,18 +1,2 @@
-/* Turns a host's Jupyter settings into native OpenSSH options. */
-#ifndef JUPYSSH_TRANSLATE_H
-#define JUPYSSH_TRANSLATE_H
-
-#include <stddef.h>
-
-struct ssh_args;
-struct jupyter_options;
-
-#define JUPYSSH_CONTROL_PATH	"~/.ssh/jupyssh-%C"
-
-int	 wants_notebook(const struct ssh_args *, const struct jupyter_options *);
-char	*translate(const struct ssh_args *, const struct jupyter_options *,
-	    const char *helper, int local_port);
-size_t	 quote_for_local_command(char *dst, size_t len, const char *s,
-	    int keep_tokens);
-
-#endif
+/* Now common/translate.h; kept only until helper/proxy.c includes that. */
+#include "../common/translate.h"

@@ -1,8 +1,8 @@
 /*
  * One input, every way the shim reads text: as a side config and as an ssh
  * config (common/readconf.c), then, if it gave gpu-box a JupyterPort, the
- * block for "ssh gpu-box" (shim/translate.c); split at NULs and newlines it
- * is also an ssh command line (shim/sshargs.c); last, both configs at once
+ * block for "ssh gpu-box" (common/translate.c); split at NULs and newlines it
+ * is also an ssh command line (common/sshargs.c); last, both configs at once
  * through config_resolve(). The input is the file
  * SANDBOX/.ssh/config, so that "Include config" and "~/.ssh/config" reach
  * it again. Broken invariants abort, as a sanitizer report would.
@@ -19,8 +19,8 @@
 #include <unistd.h>
 
 #include "../../common/readconf.h"
-#include "../../shim/sshargs.h"
-#include "../../shim/translate.h"
+#include "../../common/sshargs.h"
+#include "../../common/translate.h"
 #include "harness.h"
 
 #define MAX_ARGS	256

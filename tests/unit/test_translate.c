@@ -3,8 +3,8 @@
 #include <string.h>
 
 #include "../../common/readconf.h"
-#include "../../shim/sshargs.h"
-#include "../../shim/translate.h"
+#include "../../common/sshargs.h"
+#include "../../common/translate.h"
 #include "unit.h"
 
 static struct ssh_args a;

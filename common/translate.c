@@ -9,7 +9,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "../common/readconf.h"
+#include "readconf.h"
 #include "sshargs.h"
 #include "translate.h"
 
