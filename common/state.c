@@ -201,17 +201,13 @@ open_state(const char *host, const char *kind, int flags)
 static int
 read_line(int fd, char *buf, size_t len)
 {
-	ssize_t n;
+	ssize_t n = fd == -1 ? -1 : read(fd, buf, len - 1);
 
-	if (fd == -1)
-		return -1;
-	n = read(fd, buf, len - 1);
-	close(fd);
-	if (n <= 0)
-		return -1;
-	buf[n] = '\0';
+	if (fd != -1)
+		close(fd);
+	buf[n > 0 ? n : 0] = '\0';
 	buf[strcspn(buf, "\n")] = '\0';
-	return 0;
+	return n > 0 ? 0 : -1;
 }
 
 int

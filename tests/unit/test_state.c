@@ -1,7 +1,9 @@
 /* Unit tests for the local state module and host name checks. */
 #include <sys/stat.h>
+#include <sys/wait.h>
 
 #include <dirent.h>
+#include <err.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
@@ -23,15 +25,21 @@ report(const char *what, const char *why)
 	snprintf(reported, sizeof(reported), "%s: %s", what, why);
 }
 
+static int
+remove_tree(const char *path)
+{
+	char cmd[PATH_MAX + 16];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", path);
+	return system(cmd);
+}
+
 /* A fresh home (nothing in it) and a fresh message. */
 static void
 fresh_home(const char *name)
 {
-	char cmd[PATH_MAX + 16];
-
 	snprintf(home, sizeof(home), "%s/%s", tmpdir, name);
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", home);
-	if (system(cmd) != 0 || mkdir(home, 0755) == -1)
+	if (remove_tree(home) != 0 || mkdir(home, 0755) == -1)
 		perror(home);
 	state_init(home, report);
 	reported[0] = '\0';
@@ -272,16 +280,80 @@ TEST(state_refuses_bad_hosts)
 	ASSERT_INT_EQ(access(path, F_OK), -1);
 }
 
+/* The helper's exit status and what it said, run on args. */
+static int
+run_helper(char *const args[], char *out, size_t len)
+{
+	char *argv[8] = { "helper/jupyssh" };
+	ssize_t n, got = 0;
+	int fd[2], status, i;
+	pid_t pid;
+
+	for (i = 0; args[i] != NULL && i < 6; i++)
+		argv[i + 1] = args[i];
+	if (pipe(fd) == -1 || (pid = fork()) == -1)
+		return -1;
+	if (pid == 0) {
+		dup2(fd[1], 1);
+		dup2(fd[1], 2);
+		execv(argv[0], argv);
+		_exit(127);
+	}
+	close(fd[1]);
+	while ((size_t)got < len - 1 &&
+	    (n = read(fd[0], out + got, len - 1 - got)) > 0)
+		got += n;
+	out[got] = '\0';
+	close(fd[0]);
+	waitpid(pid, &status, 0);
+	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+/* Every command that names a host refuses a bad one before anything. */
+TEST(helper_refuses_bad_hosts)
+{
+	static char *const cases[][4] = {
+		{ "start", "../../x", NULL }, { "stop", "a/b", NULL },
+		{ "url", "", NULL }, { "status", ".hidden", NULL },
+		{ "log", "-f", "a b", NULL }, { "-G", "..", NULL },
+	};
+	char out[512], want[PATH_MAX];
+	size_t i;
+
+	fresh_home("helper");
+	setenv("XDG_STATE_HOME", at("xdg"), 1);
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		ASSERT_INT_EQ(run_helper(cases[i], out, sizeof(out)), 2);
+		snprintf(want, sizeof(want), "jupyssh: %s: not a valid host "
+		    "name\n", cases[i][1][0] == '-' ? cases[i][2] :
+		    cases[i][1]);
+		ASSERT_STR_EQ(out, want);
+	}
+	ASSERT_INT_EQ(run_helper((char *const[]){ "start", "a\033[2Jb", NULL },
+	    out, sizeof(out)), 2);
+	ASSERT_STR_EQ(out, "jupyssh: a\\033[2Jb: not a valid host name\n");
+	ASSERT_STR_EQ(listing(home), "");
+	snprintf(want, sizeof(want), "%s/x.url", tmpdir);
+	ASSERT_INT_EQ(access(want, F_OK), -1);
+	/* An open folder: one line, and nothing done. */
+	ASSERT_INT_EQ(mkdir(at("xdg"), 0700), 0);
+	ASSERT_INT_EQ(mkdir(at("xdg/jupyssh"), 0700), 0);
+	ASSERT_INT_EQ(chmod(at("xdg/jupyssh"), 0777), 0);
+	ASSERT_INT_EQ(run_helper((char *const[]){ "start", "gpu-box", NULL },
+	    out, sizeof(out)), 1);
+	snprintf(want, sizeof(want), "jupyssh: %s: bad owner or permissions\n",
+	    at("xdg/jupyssh"));
+	ASSERT_STR_EQ(out, want);
+	ASSERT_STR_EQ(listing(at("xdg/jupyssh")), "");
+	unsetenv("XDG_STATE_HOME");
+}
+
 int
 main(void)
 {
-	char cmd[600];
-
 	umask(022);
-	if (mkdtemp(tmpdir) == NULL) {
-		perror("mkdtemp");
-		return 1;
-	}
+	if (mkdtemp(tmpdir) == NULL)
+		err(1, "mkdtemp");
 	RUN(folder_without_xdg);
 	RUN(folder_with_relative_xdg);
 	RUN(folder_with_absolute_xdg);
@@ -290,8 +362,6 @@ main(void)
 	RUN(open_folder_is_refused);
 	RUN(host_names);
 	RUN(state_refuses_bad_hosts);
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", tmpdir);
-	if (system(cmd) != 0)
-		return 1;
-	return unit_failed != 0;
+	RUN(helper_refuses_bad_hosts);
+	return remove_tree(tmpdir) != 0 || unit_failed != 0;
 }
