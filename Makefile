@@ -14,11 +14,11 @@ CC ?= cc
 CFLAGS ?= -O2 -g
 CFLAGS += -std=c11 -Wall -Wextra -D_GNU_SOURCE -DJUPYSSH_VERSION=\"$(VERSION)\"
 
-COMMON_SRC = common/sshargs.c common/translate.c common/directives.c common/resolve.c common/number.c common/match.c common/port.c common/readconf.c common/state.c \
+COMMON_SRC = common/words.c common/sshargs.c common/translate.c common/directives.c common/resolve.c common/number.c common/match.c common/port.c common/readconf.c common/state.c \
 	common/hostname.c
-COMMON_H = common/sshargs.h common/translate.h common/directives.h common/number.h common/match.h common/port.h common/readconf.h common/state.h \
+COMMON_H = common/words.h common/sshargs.h common/translate.h common/directives.h common/number.h common/match.h common/port.h common/readconf.h common/state.h \
 	common/statedir.h common/hostname.h
-SHIM_SRC = shim/shim.c
+SHIM_SRC = shim/hooks.c shim/plan.c shim/present.c
 SHIM_H =
 HELPER_SRC = helper/jupyssh.c helper/browser.c helper/commands.c helper/hook.c \
 	helper/forward.c helper/inspect.c helper/proxy.c helper/remote.c \

@@ -8,7 +8,6 @@
  */
 #include <sys/stat.h>
 
-#include <ctype.h>
 #include <errno.h>
 #include <glob.h>
 #include <limits.h>
@@ -17,7 +16,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <unistd.h>
 
 #include "match.h"
 #include "readconf.h"
@@ -122,55 +120,6 @@ remember_host(struct config_reader *r, const char *pattern)
 		r->nhosts++;
 }
 
-int
-is_jupyter_keyword(const char *line)
-{
-	while (*line == ' ' || *line == '\t')
-		line++;
-	return strncasecmp(line, "jupyter", 7) == 0;
-}
-
-/*
- * Takes the next word off *sp, the way OpenSSH's argv_split() does: blanks
- * separate words, double or single quotes group, a backslash escapes a quote
- * or backslash, and a '#' that starts a word ends the line. Returns NULL at
- * the end of the line, and sets *bad on an unterminated quote.
- */
-static char *
-next_word(char **sp, int *bad)
-{
-	char *s = *sp, *out, *word;
-	char quote = 0;
-
-	while (*s == ' ' || *s == '\t')
-		s++;
-	if (*s == '\0' || *s == '#') {
-		*sp = s;
-		return NULL;
-	}
-	word = out = s;
-	for (; *s != '\0'; s++) {
-		if (quote == 0 && (*s == ' ' || *s == '\t'))
-			break;
-		if (*s == '\\' && (s[1] == '"' || s[1] == '\'' ||
-		    s[1] == '\\') && quote != 0) {
-			*out++ = *++s;
-		} else if (quote == 0 && (*s == '"' || *s == '\'')) {
-			quote = *s;
-		} else if (quote != 0 && *s == quote) {
-			quote = 0;
-		} else
-			*out++ = *s;
-	}
-	if (quote != 0)
-		*bad = 1;
-	if (*s != '\0')
-		s++;
-	*out = '\0';
-	*sp = s;
-	return word;
-}
-
 static void
 process_include(struct config_reader *r, char *args, const char *file,
     int linenum, int flags, int *active, int depth)
@@ -183,7 +132,7 @@ process_include(struct config_reader *r, char *args, const char *file,
 
 	if (home == NULL)
 		home = r->home;
-	while ((word = next_word(&args, &bad)) != NULL) {
+	while ((word = config_word(&args, &bad)) != NULL) {
 		/* As ssh: "~/" is $HOME, relative paths live in ~/.ssh. */
 		if (strncmp(word, "~/", 2) == 0)
 			n = snprintf(path, sizeof(path), "%s/%s", home, word + 2);
@@ -222,37 +171,6 @@ process_include(struct config_reader *r, char *args, const char *file,
 		config_error(r, file, linenum, "unterminated quote");
 }
 
-/*
- * Splits a line into its keyword and the rest, after a blank or '=' as
- * ssh allows; the line ending and trailing blanks go, as in ssh. NULL for
- * a blank line or a comment.
- */
-static char *
-split_line(char *line, char **rest)
-{
-	char *s, *keyword;
-	size_t len;
-
-	len = strlen(line);
-	while (len > 0 && strchr(" \t\r\n", line[len - 1]) != NULL)
-		line[--len] = '\0';
-	s = line + strspn(line, " \t");
-	if (*s == '\0' || *s == '#')
-		return NULL;
-	keyword = s;
-	s += strcspn(s, " \t=");
-	if (*s != '\0') {
-		*s++ = '\0';
-		s += strspn(s, " \t");
-		if (*s == '=') {
-			s++;
-			s += strspn(s, " \t");
-		}
-	}
-	*rest = s;
-	return keyword;
-}
-
 /* Host: active when a pattern matches and none is negated. */
 static int
 read_host(struct config_reader *r, char *rest, int flags, int *active)
@@ -260,7 +178,7 @@ read_host(struct config_reader *r, char *rest, int flags, int *active)
 	char *word;
 	int bad = 0, matched = 0, v;
 
-	while ((word = next_word(&rest, &bad)) != NULL) {
+	while ((word = config_word(&rest, &bad)) != NULL) {
 		remember_host(r, word);
 		v = r->host == NULL ? 0 : match_pattern_list(r->host, word);
 		if (v == -1)
@@ -290,11 +208,11 @@ read_directive(struct config_reader *r, const struct directive *d,
 			    "%s needs a command", keyword);
 		arg = rest;
 	} else {
-		arg = next_word(&rest, &bad);
+		arg = config_word(&rest, &bad);
 		if (arg == NULL || *arg == '\0')
 			return config_error(r, file, linenum,
 			    "%s needs a value", keyword);
-		if (bad || next_word(&rest, &bad) != NULL)
+		if (bad || config_word(&rest, &bad) != NULL)
 			return config_error(r, file, linenum,
 			    "%s takes one value%s", keyword,
 			    bad ? " (unterminated quote)" : "");
@@ -320,7 +238,7 @@ read_config_line(struct config_reader *r, char *line, const char *file,
 	char *keyword, *rest;
 	int i, bad = 0;
 
-	if ((keyword = split_line(line, &rest)) == NULL)
+	if ((keyword = config_keyword(line, &rest)) == NULL)
 		return 0;
 	if ((d = directive_find(keyword)) != NULL)
 		return read_directive(r, d, keyword, rest, file, linenum,

@@ -5,6 +5,7 @@
 #include <sys/types.h>
 
 #include "directives.h"
+#include "words.h"
 
 #define MAX_INCLUDE_DEPTH	16
 
@@ -46,7 +47,5 @@ struct stat;
 int	 config_resolve(struct config_reader *, const char *ssh_config);
 const char *side_config_path(const char *home, char *buf, size_t len);
 int	 config_unsafe(const struct stat *);
-
-int	 is_jupyter_keyword(const char *line);
 
 #endif

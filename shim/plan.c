@@ -1,30 +1,20 @@
 /*
- * libjupyssh.so: preloaded into ssh, it shows ssh a configuration in which
- * the Jupyter* directives have become native OpenSSH options.
- *
- * The only hooks are fopen and fopen64, which is how ssh opens its config
- * files. In any process that is not ssh they go straight to the real
- * function. In ssh, the user's top-level config (~/.ssh/config, from the
- * passwd entry as ssh does, or the -F file) is presented as a 0600 memfd:
- * its own lines with Jupyter lines commented out (so ssh never sees them),
- * then the translated block for the host on the command line. Included
- * files that hold Jupyter lines are presented the same way, without a block.
- * On any error the real file is returned: ssh behaves as if jupyssh were
- * not there.
+ * What ssh is shown, decided once, at its first config: its command line,
+ * the host's Jupyter settings, and the translated block (translate.c) for
+ * that host. The user's top-level config (~/.ssh/config, from the passwd
+ * entry as ssh does, or the -F file) is presented (present.c) with that
+ * block; Included files that hold Jupyter lines are presented without one.
+ * Whenever a step fails, ssh gets the real file and behaves as if jupyssh
+ * were not there.
  */
-#include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
 #include <sys/wait.h>
 
-#include <netinet/in.h>
-#include <arpa/inet.h>
-
 #include <dlfcn.h>
 #include <errno.h>
 #include <limits.h>
-#include <pthread.h>
 #include <fcntl.h>
 #include <pwd.h>
 #include <spawn.h>
@@ -38,19 +28,11 @@
 #include "../common/statedir.h"
 #include "../common/sshargs.h"
 #include "../common/translate.h"
-
-#define EXPORT	__attribute__((visibility("default")))
+#include "plan.h"
 
 /* ssh's user config: the passwd home, then this. */
 #define USER_CONFIG	"/.ssh/config"
 #define USER_CONFIG_LEN	(sizeof(USER_CONFIG) - 1)
-
-typedef FILE *fopen_fn(const char *, const char *);
-
-static fopen_fn *real_fopen, *real_fopen64;
-static pthread_once_t real_once = PTHREAD_ONCE_INIT;
-
-static int	  is_ssh;
 
 static struct plan {
 	int			 made;
@@ -64,27 +46,6 @@ static struct plan {
 	char			*block;		/* translated options, or NULL */
 } plan;
 
-/*
- * Serialises the plan, and tells our own fopen calls (getpwuid, reading
- * the configs) from ssh's: the holder that enters again is us. A recursive
- * mutex rather than a thread-local flag: no TLS block for every process
- * that loads the library, and only ssh ever takes it.
- */
-static pthread_mutex_t plan_lock = PTHREAD_RECURSIVE_MUTEX_INITIALIZER_NP;
-static int plan_depth;
-
-/* Every real symbol, resolved in one place; our own hook is an error. */
-static void
-resolve_real(void)
-{
-	real_fopen = (fopen_fn *)dlsym(RTLD_NEXT, "fopen");
-	real_fopen64 = (fopen_fn *)dlsym(RTLD_NEXT, "fopen64");
-	if (real_fopen == fopen)
-		real_fopen = NULL;
-	if (real_fopen64 == fopen64)
-		real_fopen64 = NULL;
-}
-
 static const char *
 base_name(const char *path)
 {
@@ -94,26 +55,22 @@ base_name(const char *path)
 }
 
 /*
- * glibc hands constructors argc and argv. ssh overwrites its argv strings
- * (setproctitle emulation) before it reads any config, so its command line
- * is read here, into static storage: no allocation, no file, no output.
+ * At load, from the constructor: is this ssh? Its command line is read
+ * now, into static storage: no allocation, no file, no output.
  */
-__attribute__((constructor)) static void
-shim_init(int argc, char **argv, char **envp)
+int
+plan_init(int argc, char **argv)
 {
-	(void)envp;
-	/* Elsewhere nothing at all: the hooks resolve lazily if called. */
-	if (argc > 0 && argv != NULL && argv[0] != NULL &&
-	    strcmp(base_name(argv[0]), "ssh") == 0) {
-		const char *disable = getenv("JUPYSSH_DISABLE");
+	const char *disable;
 
-		pthread_once(&real_once, resolve_real);
-		is_ssh = 1;
-		plan.parsed = parse_ssh_args(argc, argv, &plan.args) == 0;
-		if (disable != NULL && *disable != '\0' &&
-		    strcmp(disable, "0") != 0)
-			plan.made = plan.off = 1;
-	}
+	if (argc <= 0 || argv == NULL || argv[0] == NULL ||
+	    strcmp(base_name(argv[0]), "ssh") != 0)
+		return 0;
+	disable = getenv("JUPYSSH_DISABLE");
+	plan.parsed = parse_ssh_args(argc, argv, &plan.args) == 0;
+	if (disable != NULL && *disable != '\0' && strcmp(disable, "0") != 0)
+		plan.made = plan.off = 1;
+	return 1;
 }
 
 /*
@@ -134,7 +91,7 @@ find_helper(char *buf, size_t len)
 
 	if (env != NULL && *env == '/')
 		return snprintf(buf, len, "%s", env) < (int)len ? 0 : -1;
-	if (dladdr((void *)shim_init, &info) == 0 || info.dli_fname == NULL ||
+	if (dladdr((void *)plan_init, &info) == 0 || info.dli_fname == NULL ||
 	    info.dli_fname[0] != '/' ||
 	    snprintf(dir, sizeof(dir), "%s", info.dli_fname) >= (int)sizeof(dir))
 		return -1;
@@ -334,82 +291,8 @@ make_plan(const char *path)
 		run_hook_for_joining(helper, session);
 }
 
-static int
-write_all(int fd, const char *buf, size_t len)
-{
-	ssize_t n;
-
-	while (len > 0) {
-		if ((n = write(fd, buf, len)) == -1) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		buf += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
-/*
- * The file as ssh should see it: Jupyter lines commented out (line numbers
- * stay right for ssh's own messages), then block. NULL from the real
- * fopen, with its errno, whenever there is nothing to change.
- */
-static FILE *
-present(const char *path, const char *block, int check_perm, fopen_fn *real)
-{
-	FILE *orig, *f;
-	struct stat st;
-	char *line = NULL;
-	size_t cap = 0;
-	ssize_t len;
-	int fd, ok = 1;
-
-	if ((orig = real(path, "r")) == NULL) {
-		if (errno != ENOENT || block == NULL)
-			return NULL;
-	} else {
-		if (fstat(fileno(orig), &st) == -1)
-			return orig;
-		/* Leave ssh's own permission check something to refuse. */
-		if (check_perm && ((st.st_uid != 0 && st.st_uid != getuid()) ||
-		    (st.st_mode & 022) != 0))
-			return orig;
-		if (block == NULL &&
-		    !reader_is_marked(&plan.reader, st.st_dev, st.st_ino))
-			return orig;
-	}
-	if ((fd = memfd_create("jupyssh-config", MFD_CLOEXEC)) == -1 ||
-	    fchmod(fd, 0600) == -1)
-		goto fail;
-	while (orig != NULL && ok && (len = getline(&line, &cap, orig)) != -1)
-		ok = (!is_jupyter_keyword(line) || write_all(fd, "#", 1) == 0) &&
-		    write_all(fd, line, (size_t)len) == 0;
-	if (ok && block != NULL)
-		ok = write_all(fd, block, strlen(block)) == 0;
-	if (!ok || lseek(fd, 0, SEEK_SET) == -1 ||
-	    (f = fdopen(fd, "r")) == NULL)
-		goto fail;
-	free(line);
-	if (orig != NULL)
-		fclose(orig);
-	return f;
- fail:
-	fprintf(stderr, "jupyssh: %s: cannot present config: %s\n", path,
-	    strerror(errno));
-	free(line);
-	if (fd != -1)
-		close(fd);
-	if (orig != NULL) {
-		rewind(orig);
-		return orig;
-	}
-	return real(path, "r");
-}
-
-static FILE *
-hooked_fopen(const char *path, const char *mode, fopen_fn *real)
+FILE *
+plan_fopen(const char *path, const char *mode, fopen_fn *real)
 {
 	struct stat st;
 	FILE *f = NULL;
@@ -433,10 +316,11 @@ hooked_fopen(const char *path, const char *mode, fopen_fn *real)
 	}
 	top = candidate && is_top_level(path);
 	if (top)
-		f = present(path, plan.block, plan.args.config[0] == '\0', real);
+		f = present_config(path, plan.block, plan.args.config[0] == '\0',
+		    &plan.reader, real);
 	else if (plan.reader.nmarked > 0 && stat(path, &st) == 0 &&
 	    reader_is_marked(&plan.reader, st.st_dev, st.st_ino))
-		f = present(path, NULL, 1, real);
+		f = present_config(path, NULL, 1, &plan.reader, real);
 	else {
 		errno = saved_errno;
 		return real(path, mode);
@@ -446,41 +330,3 @@ hooked_fopen(const char *path, const char *mode, fopen_fn *real)
 	return f;
 }
 
-static FILE *
-dispatch(const char *path, const char *mode, fopen_fn *real)
-{
-	FILE *f;
-
-	if (real == NULL) {
-		errno = ENOSYS;
-		return NULL;
-	}
-	/* Not ours: not ssh, or not a plain read. */
-	if (!is_ssh || path == NULL || mode == NULL || mode[0] != 'r' ||
-	    strchr(mode, '+') != NULL)
-		return real(path, mode);
-	pthread_mutex_lock(&plan_lock);
-	if (plan_depth > 0)	/* our own read, from inside the plan */
-		f = real(path, mode);
-	else {
-		plan_depth++;
-		f = hooked_fopen(path, mode, real);
-		plan_depth--;
-	}
-	pthread_mutex_unlock(&plan_lock);
-	return f;
-}
-
-EXPORT FILE *
-fopen(const char *path, const char *mode)
-{
-	pthread_once(&real_once, resolve_real);
-	return dispatch(path, mode, real_fopen);
-}
-
-EXPORT FILE *
-fopen64(const char *path, const char *mode)
-{
-	pthread_once(&real_once, resolve_real);
-	return dispatch(path, mode, real_fopen64);
-}
