@@ -68,6 +68,37 @@ quoted(const char *s, int keep_tokens)
 	return q;
 }
 
+static int
+has_control(const char *s)
+{
+	for (; s != NULL && *s != '\0'; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			return 1;
+	return 0;
+}
+
+/*
+ * What of the text a block would carry has a control character, by the
+ * name the user knows it by: a newline there would end its line and begin
+ * another option. NULL when there is none; helper may be NULL.
+ */
+const char *
+translate_refusal(const struct ssh_args *a, const struct jupyter_options *o,
+    const char *helper)
+{
+	if (has_control(a->host))
+		return "the host name";
+	if (has_control(a->config))
+		return "the -F file name";
+	if (has_control(a->control_path) || has_control(o->control_path))
+		return "ControlPath";
+	if (has_control(o->port_origin))
+		return "the name of the file with JupyterPort";
+	if (has_control(helper))
+		return "the helper's path";
+	return NULL;
+}
+
 /*
  * Returns a malloc'd block of ssh_config text, or NULL. local is the port
  * to forward from (the configured one, or a free one when that is taken),
@@ -84,6 +115,8 @@ translate(const struct ssh_args *a, const struct jupyter_options *o,
 	char forward[80] = "", port[32] = "";
 	int own_control = 0;
 
+	if (translate_refusal(a, o, helper) != NULL)
+		return NULL;
 	if (a->control_path[0] != '\0' && strcasecmp(a->control_path, "none"))
 		control = a->control_path, own_control = 1;
 	else if (o->control_path != NULL &&

@@ -10,6 +10,8 @@ struct jupyter_options;
 #define JUPYSSH_CONTROL_PATH	"~/.ssh/jupyssh-%C"
 
 int	 wants_notebook(const struct ssh_args *, const struct jupyter_options *);
+const char *translate_refusal(const struct ssh_args *,
+	    const struct jupyter_options *, const char *helper);
 char	*translate(const struct ssh_args *, const struct jupyter_options *,
 	    const char *helper, int local_port);
 size_t	 quote_for_local_command(char *dst, size_t len, const char *s,

@@ -248,7 +248,7 @@ find_home(const char *path)
 static void
 make_plan(const char *path)
 {
-	const char *host = plan.parsed ? plan.args.host : NULL;
+	const char *host = plan.parsed ? plan.args.host : NULL, *why;
 	char helper[PATH_MAX], session[PATH_MAX];
 	int n, joining;
 
@@ -282,6 +282,11 @@ make_plan(const char *path)
 		fprintf(stderr, "jupyssh: %s: cannot find the jupyssh helper "
 		    "next to libjupyssh.so (set JUPYSSH_HELPER)\n",
 		    plan.opts.port_origin);
+		return;
+	}
+	if ((why = translate_refusal(&plan.args, &plan.opts, helper)) != NULL) {
+		fprintf(stderr, "jupyssh: %s: %s has control characters; not "
+		    "starting the notebook\n", host, why);
 		return;
 	}
 	joining = live_session(session, sizeof(session));

@@ -199,6 +199,41 @@ TEST(plain_host_names)
 	ASSERT_INT_EQ(host_is_plain(""), 0);
 }
 
+/* A control character would end a line of the block and begin another. */
+TEST(control_characters_hand_off_to_plain_ssh)
+{
+	struct jupyter_options o;
+
+	jupyter_host(&o);
+	ASSERT_INT_EQ(parse("ssh|-F|/tmp/a\nProxyCommand x|gpu-box"), 0);
+	ASSERT_STR_EQ(translate_refusal(&a, &o, "/j"), "the -F file name");
+	ASSERT_INT_EQ(translate(&a, &o, "/j", 8889) == NULL, 1);
+	ASSERT_INT_EQ(parse("ssh|-S|/tmp/ctl\r|gpu-box"), 0);
+	ASSERT_STR_EQ(translate_refusal(&a, &o, "/j"), "ControlPath");
+	ASSERT_INT_EQ(parse("ssh|-oControlPath=/tmp/\x7f|gpu-box"), 0);
+	ASSERT_STR_EQ(translate_refusal(&a, &o, "/j"), "ControlPath");
+	ASSERT_INT_EQ(translate(&a, &o, "/j", 8889) == NULL, 1);
+	ASSERT_INT_EQ(parse("ssh gpu\tbox"), 0);
+	ASSERT_STR_EQ(translate_refusal(&a, &o, "/j"), "the host name");
+	ASSERT_INT_EQ(parse("ssh gpu-box"), 0);
+	ASSERT_STR_EQ(translate_refusal(&a, &o, "/opt/j\x1b[2J"),
+	    "the helper's path");
+	ASSERT_INT_EQ(translate(&a, &o, "/opt/j\x1b[2J", 8889) == NULL, 1);
+	o.control_path = strdup("~/.ssh/cm-\001");
+	ASSERT_STR_EQ(translate_refusal(&a, &o, "/j"), "ControlPath");
+	free(o.control_path);
+	o.control_path = NULL;
+	free(o.port_origin);
+	o.port_origin = strdup("/home/u/odd\nname:3");
+	ASSERT_STR_EQ(translate_refusal(&a, &o, "/j"),
+	    "the name of the file with JupyterPort");
+	free(o.port_origin);
+	o.port_origin = strdup("/home/u/caf\xc3\xa9/jupyter_config:3");
+	/* Bytes above 0x7f are text in another language, not control. */
+	ASSERT_INT_EQ(translate_refusal(&a, &o, "/j") == NULL, 1);
+	options_free(&o);
+}
+
 int
 main(void)
 {
@@ -211,5 +246,6 @@ main(void)
 	RUN(translation_respects_the_users_control_path);
 	RUN(translation_with_another_local_port_or_a_socket);
 	RUN(plain_host_names);
+	RUN(control_characters_hand_off_to_plain_ssh);
 	return unit_failed != 0;
 }
