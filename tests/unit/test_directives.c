@@ -153,36 +153,39 @@ TEST(defaults)
 
 TEST(first_value_wins_and_bad_values_say_why)
 {
+	static const struct {
+		const char	*name, *value, *why;
+	} bad[] = {
+		{ "JupyterPort", "65536", "bad port \"65536\" (1-65535)" },
+		{ "JupyterLocalPort", "0", "bad port \"0\" (1-65535)" },
+		{ "JupyterStartTimeout", "0",
+		    "bad number of seconds \"0\" (1-86400)" },
+		{ "JupyterAutoStart", "maybe",
+		    "expected interactive, yes or no, not \"maybe\"" },
+		{ "JupyterSocket", "on", "expected yes or no, not \"on\"" },
+		{ "JupyterScheduler", "pbs",
+		    "expected slurm or none, not \"pbs\"" },
+		{ "JupyterEnv", "conda:", "conda: needs an environment name" },
+	};
 	const struct directive *port = directive_find("JupyterPort");
 	struct jupyter_options o;
 	char why[256];
+	size_t i;
 
 	options_init(&o);
 	ASSERT_INT_EQ(directive_set(port, &o, "8889", 1, why, sizeof(why)), 0);
 	ASSERT_INT_EQ(directive_set(port, &o, "7777", 1, why, sizeof(why)), 0);
 	ASSERT_INT_EQ(o.port, 8889);
-	ASSERT_INT_EQ(directive_set(port, &o, "65536", 1, why, sizeof(why)),
-	    -1);
-	ASSERT_STR_EQ(why, "bad port \"65536\" (1-65535)");
-	ASSERT_INT_EQ(directive_set(directive_find("JupyterStartTimeout"), &o,
-	    "0", 1, why, sizeof(why)), -1);
-	ASSERT_STR_EQ(why, "bad number of seconds \"0\" (1-86400)");
-	ASSERT_INT_EQ(directive_set(directive_find("JupyterAutoStart"), &o,
-	    "maybe", 1, why, sizeof(why)), -1);
-	ASSERT_STR_EQ(why, "expected interactive, yes or no, not \"maybe\"");
-	ASSERT_INT_EQ(directive_set(directive_find("JupyterSocket"), &o,
-	    "on", 1, why, sizeof(why)), -1);
-	ASSERT_STR_EQ(why, "expected yes or no, not \"on\"");
-	ASSERT_INT_EQ(directive_set(directive_find("JupyterScheduler"), &o,
-	    "pbs", 1, why, sizeof(why)), -1);
-	ASSERT_STR_EQ(why, "expected slurm or none, not \"pbs\"");
-	ASSERT_INT_EQ(directive_set(directive_find("JupyterEnv"), &o,
-	    "conda:", 1, why, sizeof(why)), -1);
-	ASSERT_STR_EQ(why, "conda: needs an environment name");
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		why[0] = '\0';
+		ASSERT_INT_EQ(directive_set(directive_find(bad[i].name), &o,
+		    bad[i].value, 1, why, sizeof(why)), -1);
+		ASSERT_STR_EQ(why, bad[i].why);
+	}
 	/* Checked, not kept, where it does not apply. */
 	ASSERT_INT_EQ(directive_set(directive_find("JupyterEnv"), &o,
 	    "~/venv", 0, why, sizeof(why)), 0);
-	ASSERT_INT_EQ(o.env == NULL, 1);
+	ASSERT_INT_EQ(o.env == NULL && o.local_port == -1, 1);
 	options_free(&o);
 }
 
