@@ -14,21 +14,25 @@ CC ?= cc
 CFLAGS ?= -O2 -g
 CFLAGS += -std=c11 -Wall -Wextra -D_GNU_SOURCE -DJUPYSSH_VERSION=\"$(VERSION)\"
 
-COMMON_SRC = common/words.c common/sshargs.c common/translate.c common/directives.c common/resolve.c common/number.c common/match.c common/port.c common/readconf.c common/state.c \
+COMMON_SRC = common/sshargs.c common/translate.c common/words.c common/directives.c common/resolve.c common/number.c common/match.c common/port.c common/readconf.c common/state.c \
 	common/hostname.c
-COMMON_H = common/words.h common/sshargs.h common/translate.h common/directives.h common/number.h common/match.h common/port.h common/readconf.h common/state.h \
+COMMON_H = common/sshargs.h common/translate.h common/words.h common/directives.h common/number.h common/match.h common/port.h common/readconf.h common/state.h \
 	common/statedir.h common/hostname.h
 SHIM_SRC = shim/hooks.c shim/plan.c shim/present.c
-SHIM_H =
+SHIM_H = shim/plan.h
 HELPER_SRC = helper/jupyssh.c helper/browser.c helper/commands.c helper/hook.c \
-	helper/forward.c helper/inspect.c helper/proxy.c helper/remote.c \
+	helper/forward.c helper/inspect.c helper/proxy.c helper/script.c helper/control.c \
+	helper/sshcmd.c helper/spawn.c helper/progress.c helper/protocol.c \
+	helper/vis.c helper/listener.c \
 	helper/settings.c \
 	helper/util.c
-HELPER_H = helper/commands.h helper/remote.h helper/state.h helper/util.h
+HELPER_H = helper/commands.h helper/remote.h helper/state.h helper/util.h \
+	helper/forward.h helper/listener.h helper/progress.h helper/protocol.h \
+	helper/spawn.h helper/vis.h
 
 SHIM = shim/libjupyssh.so
 HELPER = helper/jupyssh
-UNIT_TESTS = tests/unit/test_directives tests/unit/test_readconf tests/unit/test_translate \
+UNIT_TESTS = tests/unit/test_protocol tests/unit/test_directives tests/unit/test_readconf tests/unit/test_translate \
 	tests/unit/test_regressions tests/unit/test_state
 
 all: $(SHIM) $(HELPER)
@@ -54,6 +58,14 @@ helper/remote_sh.h: $(REMOTE_SH)
 		sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/^/"/' -e 's/$$/\\n"/' $$f; \
 		echo ';'; \
 	  done; } > $@
+
+# The remote scripts' answers: the gate a hostile remote talks to.
+PROTOCOL_SRC = helper/protocol.c helper/vis.c common/number.c
+PROTOCOL_H = helper/protocol.h helper/vis.h common/number.h
+
+tests/unit/test_protocol: tests/unit/test_protocol.c tests/unit/unit.h \
+		$(PROTOCOL_SRC) $(PROTOCOL_H)
+	$(CC) $(CFLAGS) -o $@ tests/unit/test_protocol.c $(PROTOCOL_SRC)
 
 tests/unit/test_directives: tests/unit/test_directives.c tests/unit/unit.h \
 		$(COMMON_SRC) $(COMMON_H)
@@ -130,7 +142,7 @@ SAN_ENV = ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
 	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 SAN_REPORT = ERROR: AddressSanitizer|runtime error:|LeakSanitizer
 # A new unit test gets a rule below and a place here.
-SAN_UNIT = $(SAN)/test_directives $(SAN)/test_readconf $(SAN)/test_translate $(SAN)/test_regressions \
+SAN_UNIT = $(SAN)/test_protocol $(SAN)/test_directives $(SAN)/test_readconf $(SAN)/test_translate $(SAN)/test_regressions \
 	$(SAN)/test_state
 
 # As the real ones, but for the flags.
@@ -152,6 +164,12 @@ $(SAN)/reference/jupyssh: $(HELPER_SRC) $(HELPER_H) $(COMMON_SRC) \
 		$(COMMON_H) helper/remote_sh.h
 	@mkdir -p $(SAN)/reference
 	$(CC) $(CFLAGS) -o $@ $(HELPER_SRC) $(COMMON_SRC)
+
+$(SAN)/test_protocol: tests/unit/test_protocol.c tests/unit/unit.h \
+		$(PROTOCOL_SRC) $(PROTOCOL_H)
+	@mkdir -p $(SAN)
+	$(CC) $(CFLAGS) $(SAN_FLAGS) -o $@ tests/unit/test_protocol.c \
+		$(PROTOCOL_SRC)
 
 $(SAN)/test_directives: tests/unit/test_directives.c tests/unit/unit.h \
 		$(COMMON_SRC) $(COMMON_H)
@@ -217,6 +235,7 @@ check-sanitize: $(SAN)/libjupyssh.so $(SAN)/jupyssh $(SAN)/reference/jupyssh \
 # fix the bug and keep the input in tests/fuzz/crashes/.
 FUZZ = build/fuzz
 FUZZ_SECONDS ?= 60
+FUZZ_PROTOCOL_SECONDS ?= 30
 FUZZ_CC = clang
 FUZZ_FLAGS = -fsanitize=fuzzer,address,undefined -fno-omit-frame-pointer \
 	-fno-sanitize-recover=all -g -O1
@@ -228,12 +247,21 @@ $(FUZZ)/fuzz_config: tests/fuzz/fuzz_config.c $(FUZZ_SRC) $(FUZZ_H) \
 		-Wl,--wrap=glob -o $@ tests/fuzz/fuzz_config.c $(FUZZ_SRC) \
 		$(COMMON_SRC)
 
-fuzz: $(FUZZ)/fuzz_config
-	@mkdir -p $(FUZZ)/corpus
+$(FUZZ)/fuzz_protocol: tests/fuzz/fuzz_protocol.c $(PROTOCOL_SRC) $(PROTOCOL_H)
+	@mkdir -p $(FUZZ)
+	$(FUZZ_CC) $(FUZZ_FLAGS) -std=c11 -Wall -Wextra -D_GNU_SOURCE \
+		-o $@ tests/fuzz/fuzz_protocol.c $(PROTOCOL_SRC)
+
+fuzz: $(FUZZ)/fuzz_config $(FUZZ)/fuzz_protocol
+	@mkdir -p $(FUZZ)/corpus $(FUZZ)/protocol-corpus
 	$(SAN_ENV) $(FUZZ)/fuzz_config -max_total_time=$(FUZZ_SECONDS) \
 		-timeout=10 -rss_limit_mb=2048 -dict=tests/fuzz/config.dict \
 		-artifact_prefix=$(FUZZ)/ -print_final_stats=1 \
 		$(FUZZ)/corpus tests/fuzz/corpus
+	$(SAN_ENV) $(FUZZ)/fuzz_protocol -max_total_time=$(FUZZ_PROTOCOL_SECONDS) \
+		-timeout=10 -rss_limit_mb=2048 -dict=tests/fuzz/protocol.dict \
+		-artifact_prefix=$(FUZZ)/ -print_final_stats=1 \
+		$(FUZZ)/protocol-corpus tests/fuzz/protocol-corpus
 
 .PHONY: all bench check check-unit check-sanitize demo fuzz install uninstall \
 	clean
