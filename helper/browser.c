@@ -14,6 +14,7 @@
 
 #include "commands.h"
 #include "state.h"
+#include "spawn.h"
 #include "util.h"
 
 /* A browser opener by its usual names: xdg-open on Linux, open on macOS. */

@@ -21,6 +21,7 @@
 #include "progress.h"
 #include "remote.h"
 #include "state.h"
+#include "spawn.h"
 #include "util.h"
 
 static void

@@ -24,8 +24,10 @@
 
 #include "../shim/sshargs.h"
 #include "../shim/translate.h"
+#include "../common/number.h"
 #include "commands.h"
 #include "remote.h"
+#include "spawn.h"
 #include "util.h"
 
 #define RELAY_CHUNK	(1 << 20)
@@ -218,41 +220,31 @@ parent_args(char *buf, size_t len, char **argv, int max)
 static char *
 control_path_of(int argc, char **argv)
 {
-	char *args[256], line[PATH_MAX + 32], *path = NULL;
-	int fds[2], i, n = 0, status;
-	FILE *f;
-	pid_t pid;
+	const char *args[256];
+	char out[65536], *line, *path = NULL;
+	struct spawn s;
+	int i, n = 0;
 
-	if (argc > 250 || pipe2(fds, O_CLOEXEC) == -1)
+	if (argc > 250)
 		return NULL;
 	args[n++] = "ssh";
 	args[n++] = "-G";
 	for (i = 1; i < argc; i++)
 		args[n++] = argv[i];
 	args[n] = NULL;
-	if ((pid = fork()) == -1)
+	/* Not ssh's pipes: -G would complain that stdin is no tty. */
+	memset(&s, 0, sizeof(s));
+	s.argv = args;
+	s.host = NULL;
+	s.out = out;
+	s.outlen = sizeof(out);
+	s.timeout = 15;
+	if (spawn_run(&s) != 0)
 		return NULL;
-	if (pid == 0) {
-		int null = open("/dev/null", O_RDWR);
-
-		/* Not ssh's pipes: -G would complain that stdin is no tty. */
-		dup2(null, 0);
-		dup2(fds[1], 1);
-		dup2(null, 2);
-		execvp("ssh", args);
-		_exit(127);
-	}
-	close(fds[1]);
-	if ((f = fdopen(fds[0], "r")) != NULL) {
-		while (fgets(line, sizeof(line), f) != NULL)
-			if (strncmp(line, "controlpath ", 12) == 0) {
-				line[strcspn(line, "\n")] = '\0';
-				if (strcmp(line + 12, "none") != 0)
-					path = strdup(line + 12);
-			}
-		fclose(f);
-	}
-	waitpid(pid, &status, 0);
+	for (line = strtok(out, "\n"); line != NULL; line = strtok(NULL, "\n"))
+		if (strncmp(line, "controlpath ", 12) == 0 &&
+		    strcmp(line + 12, "none") != 0)
+			path = strdup(line + 12);
 	return path;
 }
 
@@ -303,9 +295,9 @@ int
 cmd_proxy(int argc, char **argv)
 {
 	const char *jump = NULL, *alias;
-	char target[512];
-	int ch, timeout = 30, fd, status;
-	pid_t pid;
+	char target[512], to[64];
+	int ch, timeout = 30, fd, rc;
+	long v;
 
 	while ((ch = getopt(argc, argv, "J:t:")) != -1) {
 		switch (ch) {
@@ -313,8 +305,9 @@ cmd_proxy(int argc, char **argv)
 			jump = optarg;
 			break;
 		case 't':
-			if ((timeout = atoi(optarg)) <= 0)
+			if (number_in(optarg, 1, 86400, &v) == -1)
 				proxy_usage();
+			timeout = (int)v;
 			break;
 		default:
 			proxy_usage();
@@ -329,21 +322,16 @@ cmd_proxy(int argc, char **argv)
 
 	if (jump != NULL) {
 		/* ssh -W through the jump host, on our own stdin and stdout. */
-		snprintf(target, sizeof(target), "%s:%s", argv[0], argv[1]);
-		if ((pid = fork()) == -1)
-			return 1;
-		if (pid == 0) {
-			char to[64];
+		const char *args[] = { "ssh", "-o", to, "-W", target, "--",
+		    jump, NULL };
+		struct spawn sp;
 
-			snprintf(to, sizeof(to), "ConnectTimeout=%d", timeout);
-			execlp("ssh", "ssh", "-o", to, "-W", target, "--", jump,
-			    (char *)NULL);
-			warnx_("proxy: ssh: %s", strerror(errno));
-			_exit(127);
-		}
-		while (waitpid(pid, &status, 0) == -1 && errno == EINTR)
-			;
-		return WIFEXITED(status) ? WEXITSTATUS(status) : 1;
+		snprintf(target, sizeof(target), "%s:%s", argv[0], argv[1]);
+		snprintf(to, sizeof(to), "ConnectTimeout=%d", timeout);
+		memset(&sp, 0, sizeof(sp));
+		sp.argv = args;
+		sp.keep_stdin = 1;
+		return (rc = spawn_run(&sp)) == -1 ? 1 : rc;
 	}
 	if ((fd = dial(argv[0], argv[1], timeout)) == -1)
 		return 1;

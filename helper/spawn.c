@@ -78,7 +78,7 @@ child(const struct spawn *s, int in, int out)
 {
 	if (in != -1)
 		dup2(in, 0);
-	else if ((in = open("/dev/null", O_RDONLY)) != -1)
+	else if (!s->keep_stdin && (in = open("/dev/null", O_RDONLY)) != -1)
 		dup2(in, 0);
 	if (out != -1)
 		dup2(out, 1);
@@ -262,4 +262,28 @@ spawn_foreground(const char *const *argv, const char *host, int timeout)
 	}
 	signal(SIGTTOU, ttou);
 	return rc;
+}
+
+/*
+ * Double fork: returns 0 in a grandchild that is nobody's child and in no
+ * session (the caller goes on there, and _exits), 1 in the caller once
+ * the middle process is reaped, -1 if there is no process to be had.
+ */
+int
+detach(void)
+{
+	pid_t pid;
+	int status;
+
+	if ((pid = fork()) == -1)
+		return -1;
+	if (pid > 0) {
+		while (waitpid(pid, &status, 0) == -1 && errno == EINTR)
+			;
+		return 1;
+	}
+	setsid();
+	if (fork() != 0)
+		_exit(0);
+	return 0;
 }

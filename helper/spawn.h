@@ -9,6 +9,7 @@ struct spawn {
 	const char	*const *argv;	/* argv[0] searched in PATH */
 	const char	*host;		/* stderr into this host's log */
 	const char	*input;		/* for stdin, or NULL: none */
+	int		 keep_stdin;	/* without input: ours, not /dev/null */
 	char		*out;		/* stdout, NUL-ended; or NULL */
 	size_t		 outlen;
 	/* Or stdout in pieces as it comes (a log); neither: our stdout. */
@@ -24,6 +25,7 @@ long	monotonic_ms(void);
 int	spawn_run(const struct spawn *);
 int	spawn_reap(pid_t, long deadline_ms);
 int	spawn_wait(pid_t);
+int	detach(void);
 int	spawn_foreground(const char *const *argv, const char *host,
 	    int timeout);
 

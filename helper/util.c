@@ -4,12 +4,10 @@
  */
 #include <sys/random.h>
 #include <sys/socket.h>
-#include <sys/wait.h>
 
 #include <netinet/in.h>
 #include <arpa/inet.h>
 
-#include <errno.h>
 #include <pwd.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -116,30 +114,6 @@ http_ok(int port, const char *path, const char *token)
 	}
 	close(fd);
 	return ok;
-}
-
-/*
- * Double fork: returns 0 in a grandchild that is nobody's child and in no
- * session (the caller goes on there, and _exits), 1 in the caller once
- * the middle process is reaped, -1 if there is no process to be had.
- */
-int
-detach(void)
-{
-	pid_t pid;
-	int status;
-
-	if ((pid = fork()) == -1)
-		return -1;
-	if (pid > 0) {
-		while (waitpid(pid, &status, 0) == -1 && errno == EINTR)
-			;
-		return 1;
-	}
-	setsid();
-	if (fork() != 0)
-		_exit(0);
-	return 0;
 }
 
 /* The passwd home, as ssh uses it; not $HOME. */

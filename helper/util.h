@@ -11,6 +11,5 @@ int	random_token(char *buf, size_t len);
 int	http_ok(int port, const char *path, const char *token);
 const char *home_dir(void);
 char	*expand_tilde(const char *path);
-int	detach(void);
 
 #endif

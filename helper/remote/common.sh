@@ -12,7 +12,7 @@ progress() { printf "jupyssh-progress %s\n" "$*"; }
 expand() {
 	case $1 in
 	"~") printf "%s" "$HOME" ;;
-	"~/"*) printf "%s/%s" "$HOME" "${1#"~/"}" ;;
+	\~/*) printf "%s/%s" "$HOME" "${1#"~/"}" ;;
 	*) printf "%s" "$1" ;;
 	esac
 }

@@ -54,6 +54,8 @@ report() {
 	for k in "$rt"/kernel-*.json; do
 		[ -e "$k" ] && kernels=$((kernels + 1))
 	done
+	# Split on purpose: the elapsed time and the time left.
+	# shellcheck disable=SC2046
 	set -- "$1" "$2" $(squeue -h -j "$job" -o "%M %L" 2>/dev/null)
 	addr=$(scontrol show node "$node" 2>/dev/null |
 	    sed -n "s/.*NodeAddr=\([^ ]*\).*/\1/p" | head -n 1)
@@ -120,7 +122,7 @@ start() {
 			fail "job $job ended before the notebook answered: $(lastlines "$base.log")"
 		fi
 		# A name from squeue goes into messages: only a name.
-		case $node in *[!A-Za-z0-9._-]*) node=? ;; esac
+		case $node in *[!A-Za-z0-9._-]*) node=\? ;; esac
 		now="$jstate $reason $node"
 		if [ "$now" != "$said" ]; then
 			case $jstate in
