@@ -20,6 +20,8 @@ case $rc$url in
 esac
 check_eq start-runs-code "$(run_cell "$url" 'import os; print(os.getcwd())' 2>&1)" "$REMOTE_HOME/project"
 check_eq start-quiet-without-terminal "$(cat "$ROOT/start.err")" ""
+# The token reached Jupyter through a file: no kernel inherits it.
+check_eq kernel-env-no-token "$(run_cell "$url" "import os; print([k for k, v in os.environ.items() if '${url##*token=}' in v])" 2>&1)" "[]"
 check_eq url "$(laptop jupyssh url gpu-box 2>&1)" "$url"
 again=$(laptop jupyssh start gpu-box 2>&1)
 check_eq start-again-same-url "$again" "$url"
