@@ -80,7 +80,8 @@ has_control(const char *s)
 /*
  * What of the text a block would carry has a control character, by the
  * name the user knows it by: a newline there would end its line and begin
- * another option. NULL when there is none; helper may be NULL.
+ * another option. NULL when there is none; helper may be NULL. The shim
+ * asks before it translates, and hands such an ssh off untouched.
  */
 const char *
 translate_refusal(const struct ssh_args *a, const struct jupyter_options *o,
@@ -115,8 +116,6 @@ translate(const struct ssh_args *a, const struct jupyter_options *o,
 	char forward[80] = "", port[32] = "";
 	int own_control = 0;
 
-	if (translate_refusal(a, o, helper) != NULL)
-		return NULL;
 	if (a->control_path[0] != '\0' && strcasecmp(a->control_path, "none"))
 		control = a->control_path, own_control = 1;
 	else if (o->control_path != NULL &&
