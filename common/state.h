@@ -24,7 +24,12 @@
 #define STATE_SESSION	"session"
 /* The control socket of the master "jupyssh start" keeps (a socket). */
 #define STATE_CTL	"ctl"
-/* The remote end of the forward made on a master: what "stop" cancels. */
+/* The control socket of the connection to a SLURM job's node (a socket). */
+#define STATE_NODE_CTL	"nctl"
+/*
+ * The forward proven ours, "MASTER_PID LOCAL_PORT TARGET": what status
+ * believes while that master still holds the port, what "stop" cancels.
+ */
 #define STATE_FORWARD	"forward"
 /* The worker's stderr: ssh's messages and the worker's own. */
 #define STATE_LOG	"log"

@@ -11,6 +11,7 @@
 
 #include "commands.h"
 #include "forward.h"
+#include "nodehop.h"
 #include "progress.h"
 #include "remote.h"
 #include "state.h"
@@ -238,6 +239,7 @@ cmd_stop(struct host_config *hcp)
 		}
 		free(session);
 	}
+	node_conn_end(host);
 	state_remove(host, "url");
 	state_remove(host, "forward");
 	if (res.stopped_none)

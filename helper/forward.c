@@ -16,6 +16,7 @@
 #include "commands.h"
 #include "forward.h"
 #include "listener.h"
+#include "nodehop.h"
 #include "remote.h"
 #include "state.h"
 #include "util.h"
@@ -110,12 +111,20 @@ ensure_forward(const struct conn *c, const struct host_config *hc,
     int note_fd, char *err, size_t errlen)
 {
 	struct timespec nap = { 0, 50 * 1000 * 1000 };
-	char target[160], configured[32];
+	char target[160], configured[32], nctl[PATH_MAX];
 	int port = *local, i;
+	struct conn node;
 	pid_t master;
 
 	if (forward_proven(hc->host, res, local))
 		return 0;
+	/* A job's notebook: through a connection to its node. */
+	if (strcmp(res->node, "-") != 0 && res->node[0] != '\0') {
+		if (node_conn(c, res, &node, nctl, sizeof(nctl), err,
+		    errlen) == -1)
+			return -1;
+		c = &node;
+	}
 	if ((master = ssh_master_pid(c)) == -1) {
 		snprintf(err, errlen, "no ssh master to forward through");
 		return -1;

@@ -22,8 +22,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "../shim/sshargs.h"
-#include "../shim/translate.h"
+#include "../common/sshargs.h"
+#include "../common/translate.h"
 #include "../common/number.h"
 #include "commands.h"
 #include "remote.h"

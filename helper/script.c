@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "../common/directives.h"
 #include "../common/readconf.h"
 #include "progress.h"
 #include "remote.h"
@@ -44,49 +45,53 @@ append_quoted(char **buf, size_t *len, const char *name, const char *value)
 	return 0;
 }
 
-/* The JS_* assignments the scripts expect (PROTOCOL.md), then the scripts. */
+struct input {
+	char	*buf;
+	size_t	 len;
+};
+
+static int
+put_var(void *ctx, const char *name, const char *value)
+{
+	struct input *in = ctx;
+
+	return append_quoted(&in->buf, &in->len, name, value);
+}
+
+/*
+ * The JS_* assignments the scripts expect (PROTOCOL.md): the directives'
+ * from their table, then this run's own; then the scripts.
+ */
 static char *
 script_input(const char *mode, const struct jupyter_options *o,
     const char *token, int follow)
 {
 	static const char run_common[] = "eval \"$JS_COMMON\"\n";
-	char *input = NULL, *all, port[16], timeout[16];
+	struct input in = { NULL, 0 };
 	const char *backend;
-	size_t len = 0;
+	char *all;
 
-	snprintf(port, sizeof(port), "%d", o->port);
-	snprintf(timeout, sizeof(timeout), "%d", o->start_timeout);
-	if (append_quoted(&input, &len, "JS_MODE", mode) == -1 ||
-	    append_quoted(&input, &len, "JS_PORT", port) == -1 ||
-	    append_quoted(&input, &len, "JS_DIR",
-	    o->directory ? o->directory : "") == -1 ||
-	    append_quoted(&input, &len, "JS_ENV", o->env ? o->env : "") == -1 ||
-	    append_quoted(&input, &len, "JS_CMD", o->command) == -1 ||
-	    append_quoted(&input, &len, "JS_TOKEN", token ? token : "") == -1 ||
-	    append_quoted(&input, &len, "JS_TIMEOUT", timeout) == -1 ||
-	    append_quoted(&input, &len, "JS_SOCKET",
-	    o->socket == 1 ? "yes" : "no") == -1 ||
-	    append_quoted(&input, &len, "JS_STOP_ON_EXIT",
-	    o->stop_on_exit == 1 ? "yes" : "no") == -1 ||
-	    append_quoted(&input, &len, "JS_FOLLOW", follow ? "yes" : "no") == -1 ||
-	    append_quoted(&input, &len, "JS_SLURM_OPTS",
-	    o->slurm_options ? o->slurm_options : "") == -1 ||
+	if (append_quoted(&in.buf, &in.len, "JS_MODE", mode) == -1 ||
+	    options_script_vars(o, put_var, &in) == -1 ||
+	    append_quoted(&in.buf, &in.len, "JS_TOKEN", token ? token : "") ==
+	    -1 || append_quoted(&in.buf, &in.len, "JS_FOLLOW",
+	    follow ? "yes" : "no") == -1 ||
 	    /* A batch job gets the common part too: it is kept in a variable. */
-	    append_quoted(&input, &len, "JS_COMMON", remote_common_sh) == -1)
+	    append_quoted(&in.buf, &in.len, "JS_COMMON", remote_common_sh) == -1)
 		goto fail;
 	backend = o->scheduler == SCHEDULER_SLURM ? remote_slurm_sh :
 	    remote_local_sh;
-	if ((all = realloc(input, len + sizeof(run_common) +
+	if ((all = realloc(in.buf, in.len + sizeof(run_common) +
 	    strlen(backend) + sizeof(remote_main_sh))) == NULL)
 		goto fail;
-	memcpy(all + len, run_common, sizeof(run_common) - 1);
-	len += sizeof(run_common) - 1;
-	memcpy(all + len, backend, strlen(backend));
-	len += strlen(backend);
-	memcpy(all + len, remote_main_sh, sizeof(remote_main_sh));
+	memcpy(all + in.len, run_common, sizeof(run_common) - 1);
+	in.len += sizeof(run_common) - 1;
+	memcpy(all + in.len, backend, strlen(backend));
+	in.len += strlen(backend);
+	memcpy(all + in.len, remote_main_sh, sizeof(remote_main_sh));
 	return all;
  fail:
-	free(input);
+	free(in.buf);
 	return NULL;
 }
 

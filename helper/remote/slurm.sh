@@ -1,7 +1,9 @@
 # Backend: the notebook as a SLURM batch job on a compute node, submitted
 # from the login node this runs on. The job id is in $base.job; the job
-# reads the token from a 0600 file and writes Jupyter's runtime files to
-# $rt, both in the home that the nodes share.
+# reads the token from a 0600 file, listens on a 0600 Unix socket and
+# writes Jupyter's runtime files to $rt, all in the home that the nodes
+# share. No port on the cluster network: the laptop reaches the socket
+# over ssh to the node (helper/nodehop.c).
 base=$state/slurm-$JS_PORT
 rt=$base.runtime
 
@@ -30,14 +32,14 @@ job_state() {
 	return 1
 }
 
-# Sets info too when the job runs and its notebook answers.
+# Sets info too when the job runs and its notebook listens on our socket.
 ours() {
 	info=
 	job_state && [ "$jstate" = RUNNING ] || return 1
 	for f in "$rt"/*server-*.json; do
 		[ -r "$f" ] && info=$f
 	done
-	[ -n "$info" ]
+	[ -n "$info" ] && [ -S "$base.sock" ] && [ -O "$base.sock" ]
 }
 
 # [D-]HH:MM:SS or MM:SS as seconds.
@@ -61,14 +63,16 @@ report() {
 	    sed -n "s/.*NodeAddr=\([^ ]*\).*/\1/p" | head -n 1)
 	runtime_fields
 	case $node in "" | *[!A-Za-z0-9._-]*) fail "job $job: no valid node name" ;; esac
-	result "$1" "$j_port" "$j_token" "$job" "$2" "$(seconds "${3:-0}")" \
-	    "$kernels" - "$node" "${addr:-$node}" "${4:--}" "$j_dir"
+	[ "$j_sock" = "$base.sock" ] ||
+	    fail "job $job: the notebook did not make its socket $base.sock"
+	result "$1" 0 "$j_token" "$job" "$2" "$(seconds "${3:-0}")" \
+	    "$kernels" "$j_sock" "$node" "${addr:-$node}" "${4:--}" "$j_dir"
 }
 
 # The batch script: the common functions, the settings (the login node's
-# state folder among them), then the notebook bound to this node's address
-# (127.0.0.1 would be reachable on the node alone). The token is read from
-# a 0600 file, in no argument and not in the kernels' environment.
+# state folder among them), then the notebook on a 0600 socket in our
+# 0700 folder. The token is read from a 0600 file, in no argument and not
+# in the kernels' environment.
 job_script() {
 	printf "#!/bin/sh\n"
 	for v in JS_DIR JS_ENV JS_CMD JS_PORT JS_TIMEOUT JS_STATE; do
@@ -79,13 +83,11 @@ job_script() {
 	cat <<'EOJ'
 prepare
 eval "set -- $JS_CMD"
-addr=$(scontrol show node "$SLURMD_NODENAME" 2>/dev/null |
-    sed -n "s/.*NodeAddr=\([^ ]*\).*/\1/p" | head -n 1)
+rm -f "$state/slurm-$JS_PORT.sock"
 unset JUPYTER_TOKEN
 export JUPYTER_TOKEN_FILE="$state/slurm-$JS_PORT.token" \
     JUPYTER_RUNTIME_DIR="$state/slurm-$JS_PORT.runtime"
-exec "$@" --no-browser --ip="${addr:-$(hostname)}" --port="$JS_PORT" \
-    --port-retries=20
+exec "$@" --no-browser --sock="$state/slurm-$JS_PORT.sock" --sock-mode=0600
 EOJ
 }
 
@@ -160,13 +162,13 @@ status() {
 stop() {
 	lock
 	if ! job_state; then
-		rm -rf "$rt" "$base.job" "$base.token"
+		rm -rf "$rt" "$base.job" "$base.token" "$base.sock"
 		result stopped none
 		exit 0
 	fi
 	scancel -u "$me" -n "$jobname" "$job" 2>/dev/null ||
 	    fail "scancel $job failed"
-	rm -rf "$rt" "$base.job" "$base.token" "$base.sbatch.err"
+	rm -rf "$rt" "$base.job" "$base.token" "$base.sbatch.err" "$base.sock"
 	result stopped "$job"
 }
 

@@ -1,0 +1,143 @@
+/*
+ * A SLURM job's notebook listens on a 0600 Unix socket on its node, so no
+ * other user of the cluster can reach it, and nothing crosses the cluster
+ * network in clear. The laptop reaches it through a second ssh connection,
+ * to the node, carried inside the login node's own (ssh -W through its
+ * control master: no new authentication to the login node, no prompt),
+ * with the host's settings (user, keys) and the node's host key checked
+ * under the node's name. It ends with the login connection, or at stop.
+ */
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../common/state.h"
+#include "nodehop.h"
+#include "remote.h"
+#include "spawn.h"
+#include "vis.h"
+
+/* s single-quoted for ProxyCommand's shell, '%' doubled for ssh. */
+static int
+quote(char *dst, size_t len, const char *s)
+{
+	size_t n = 0;
+
+#define PUT(c)	do { if (n + 1 >= len) return -1; dst[n++] = (c); } while (0)
+	PUT('\'');
+	for (; *s != '\0'; s++) {
+		if (*s == '\'') {
+			PUT('\''); PUT('\\'); PUT('\''); PUT('\'');
+		} else if (*s == '%') {
+			PUT('%'); PUT('%');
+		} else
+			PUT(*s);
+	}
+	PUT('\'');
+#undef PUT
+	dst[n] = '\0';
+	return 0;
+}
+
+/* The ssh -W through the login node's master, as a ProxyCommand. */
+static int
+proxy_command(const struct conn *login, char *buf, size_t len)
+{
+	const char *ssh = getenv("JUPYSSH_SSH");
+	char qssh[PATH_MAX], qctl[PATH_MAX * 2], qcfg[PATH_MAX * 2] = "";
+	char qhost[1024];
+	int n;
+
+	if (quote(qssh, sizeof(qssh), ssh != NULL && *ssh != '\0' ? ssh :
+	    "ssh") == -1 || quote(qctl, sizeof(qctl), login->control) == -1 ||
+	    quote(qhost, sizeof(qhost), login->host) == -1 ||
+	    (login->config != NULL && quote(qcfg, sizeof(qcfg),
+	    login->config) == -1))
+		return -1;
+	n = snprintf(buf, len, "ProxyCommand=exec %s -S %s -o ControlMaster=no "
+	    "-o PermitLocalCommand=no -o BatchMode=yes %s%s -W %%h:%%p -- %s",
+	    qssh, qctl, qcfg[0] ? "-F " : "", qcfg, qhost);
+	return n < 0 || (size_t)n >= len ? -1 : 0;
+}
+
+/*
+ * A live connection to the node of res's job, in node (its control
+ * socket in ctl); started if need be. 0, or -1 with why in err.
+ */
+int
+node_conn(const struct conn *login, const struct remote_result *res,
+    struct conn *node, char *ctl, size_t ctllen, char *err, size_t errlen)
+{
+	char proxy[PATH_MAX * 6], hostname[128], alias[128], *control;
+	const char *argv[MAX_ARGS];
+	int n;
+
+	*node = *login;
+	node->batch = 1;	/* in the background, never a prompt */
+	if (login->control == NULL || state_path(login->host, STATE_NODE_CTL,
+	    ctl, ctllen) == -1 || strlen(ctl) >= 100) {
+		snprintf(err, errlen, "no way to reach node %s", res->node);
+		return -1;
+	}
+	node->control = ctl;
+	if (access(ctl, F_OK) == 0 && ssh_control(node, "check") == 0)
+		return 0;
+	unlink(ctl);
+	if (proxy_command(login, proxy, sizeof(proxy)) == -1 ||
+	    (control = control_option(node)) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	snprintf(hostname, sizeof(hostname), "HostName=%s", res->addr);
+	snprintf(alias, sizeof(alias), "HostKeyAlias=%s", res->node);
+	n = ssh_base_args(node, argv, control);
+	argv[n++] = "-f";
+	argv[n++] = "-N";
+	argv[n++] = "-o";
+	argv[n++] = "ControlMaster=yes";
+	argv[n++] = "-o";
+	argv[n++] = "ControlPersist=no";
+	argv[n++] = "-o";
+	argv[n++] = "ClearAllForwardings=yes";
+	argv[n++] = "-o";
+	argv[n++] = hostname;
+	argv[n++] = "-o";
+	argv[n++] = alias;
+	argv[n++] = "-o";
+	argv[n++] = proxy;
+	argv[n++] = "--";
+	argv[n++] = login->host;
+	argv[n] = NULL;
+	n = spawn_foreground(argv, login->host, 60);
+	free(control);
+	if (n != 0) {
+		char *why = state_last_line(login->host, STATE_LOG), vis[256];
+
+		vis_text(vis, sizeof(vis), why ? why : "no reason given",
+		    why ? strlen(why) : 15, 0);
+		snprintf(err, errlen, "cannot reach node %s (%s) by ssh: %s",
+		    res->node, res->addr, vis);
+		free(why);
+		return -1;
+	}
+	return 0;
+}
+
+/* Ends the connection to the job's node, if there is one. */
+void
+node_conn_end(const char *host)
+{
+	struct conn c;
+	char ctl[PATH_MAX];
+
+	if (state_path(host, STATE_NODE_CTL, ctl, sizeof(ctl)) == -1 ||
+	    access(ctl, F_OK) == -1)
+		return;
+	memset(&c, 0, sizeof(c));
+	c.host = host;
+	c.control = ctl;
+	ssh_control(&c, "exit");
+	unlink(ctl);
+}

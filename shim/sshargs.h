@@ -1,2 +1,0 @@
-/* Now common/sshargs.h; kept only until helper/proxy.c includes that. */
-#include "../common/sshargs.h"
