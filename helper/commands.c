@@ -52,6 +52,17 @@ make_url(int local_port, const char *token)
 	return url;
 }
 
+/* A line on stdout, for scripts: its write checked. */
+static int
+put_line(const char *line)
+{
+	if (printf("%s\n", line) < 0 || fflush(stdout) == EOF) {
+		warnx_("stdout: write error");
+		return -1;
+	}
+	return 0;
+}
+
 /* The one line a user waits for; the URL also goes to local state. */
 void
 print_ready(int fd, const char *host, int local_port, const char *token,
@@ -130,10 +141,9 @@ connect_to(struct conn *c, const struct host_config *hc)
 }
 
 int
-cmd_start(struct host_config *hcp)
+cmd_start(struct host_config *hc)
 {
-	struct host_config hc = *hcp;
-	const char *host = hc.host;
+	const char *host = hc->host;
 	struct remote_result res;
 	struct conn c;
 	char token[64], ctl[PATH_MAX], err[512], *url;
@@ -149,7 +159,7 @@ cmd_start(struct host_config *hcp)
 		warnx_("%s: cannot lock the local state folder", host);
 		return 1;
 	}
-	connect_to(&c, &hc);
+	connect_to(&c, hc);
 	if (c.control == NULL) {
 		if (state_path(host, "ctl", ctl, sizeof(ctl)) == -1 ||
 		    strlen(ctl) >= 100) {
@@ -159,7 +169,7 @@ cmd_start(struct host_config *hcp)
 		}
 		unlink(ctl);
 		c.control = strdup(ctl);
-		if (ssh_start_master(&c) == -1) {
+		if (ssh_start_master(&c, NULL) == -1) {
 			char *why = state_last_line(host, "log");
 
 			warnx_("%s: ssh failed: %s", host, why ? why :
@@ -169,13 +179,13 @@ cmd_start(struct host_config *hcp)
 		}
 		started_master = 1;
 	}
-	local_port = hc.opts.local_port;
+	local_port = hc->opts.local_port;
 	/* A line that counts the seconds, on a terminal only. */
 	if ((progress = isatty(2)))
 		remote_progress(2, host);
 	remote_notes(2, host);
-	if (remote_run(&c, "start", &hc.opts, token, &res) == -1 ||
-	    ensure_forward(&c, &hc, &res, 0, &local_port, 2, err,
+	if (remote_run(&c, "start", &hc->opts, token, &res) == -1 ||
+	    ensure_forward(&c, hc, &res, 0, &local_port, 2, err,
 	    sizeof(err)) == -1) {
 		if (progress)
 			finish_progress(host, "failed");
@@ -193,28 +203,25 @@ cmd_start(struct host_config *hcp)
 	state_write(host, "url", url);
 	if (progress)
 		finish_progress(host, "ready");
-	if (printf("%s\n", url) < 0 || fflush(stdout) == EOF) {
-		warnx_("stdout: write error");
+	if (put_line(url) == -1)
 		return 1;
-	}
 	if (strcmp(res.how, "started") == 0)
-		open_browser(host, hc.opts.browser, url);
+		open_browser(host, hc->opts.browser, url);
 	free(url);
 	return 0;
 }
 
 int
-cmd_stop(struct host_config *hcp)
+cmd_stop(struct host_config *hc)
 {
-	struct host_config hc = *hcp;
-	const char *host = hc.host;
+	const char *host = hc->host;
 	struct remote_result res;
 	struct forward f;
 	struct conn c, m;
 	char ctl[PATH_MAX], configured[32], *session;
 
-	connect_to(&c, &hc);
-	if (remote_run(&c, "stop", &hc.opts, NULL, &res) == -1) {
+	connect_to(&c, hc);
+	if (remote_run(&c, "stop", &hc->opts, NULL, &res) == -1) {
 		warnx_("%s: %s", host, res.detail);
 		return 1;
 	}
@@ -230,9 +237,9 @@ cmd_stop(struct host_config *hcp)
 		m = c;
 		m.control = session;
 		snprintf(configured, sizeof(configured), "127.0.0.1:%d",
-		    hc.opts.port);
+		    hc->opts.port);
 		if (access(session, F_OK) == 0) {
-			ssh_forward(&m, "cancel", hc.opts.local_port,
+			ssh_forward(&m, "cancel", hc->opts.local_port,
 			    configured);
 			if (forward_recorded(host, &f) == 0)
 				ssh_forward(&m, "cancel", f.port, f.target);
@@ -265,15 +272,14 @@ remote_status(const struct host_config *hc, struct remote_result *res)
 }
 
 int
-cmd_url(struct host_config *hcp)
+cmd_url(struct host_config *hc)
 {
-	struct host_config hc = *hcp;
-	const char *host = hc.host;
+	const char *host = hc->host;
 	struct remote_result res;
 	char *url;
-	int local;
+	int local, rc;
 
-	if (remote_status(&hc, &res) == -1)
+	if (remote_status(hc, &res) == -1)
 		return 1;
 	if (res.kind != RESULT_RUNNING) {
 		warnx_("%s: no notebook running (jupyssh start %s)", host,
@@ -288,24 +294,20 @@ cmd_url(struct host_config *hcp)
 	}
 	if ((url = make_url(local, res.token)) == NULL)
 		return 1;
-	if (printf("%s\n", url) < 0 || fflush(stdout) == EOF) {
-		warnx_("stdout: write error");
-		return 1;
-	}
+	rc = put_line(url) == -1;
 	free(url);
-	return 0;
+	return rc;
 }
 
 int
-cmd_status(struct host_config *hcp)
+cmd_status(struct host_config *hc)
 {
-	struct host_config hc = *hcp;
-	const char *host = hc.host;
+	const char *host = hc->host;
 	struct remote_result res;
 	char where[PATH_MAX + 16];
 	int forwarded, local;
 
-	if (remote_status(&hc, &res) == -1)
+	if (remote_status(hc, &res) == -1)
 		return 1;
 	if (res.kind == RESULT_PENDING) {
 		printf("%s: job %ld %s %s\n", host, res.pid, res.state,
@@ -317,7 +319,7 @@ cmd_status(struct host_config *hcp)
 		return fflush(stdout) == EOF ? 1 : 3;
 	}
 	if (!(forwarded = forward_proven(host, &res, &local)))
-		local = local_port_of(host, hc.opts.local_port);
+		local = local_port_of(host, hc->opts.local_port);
 	if (res.sock[0] != '\0')
 		snprintf(where, sizeof(where), "socket %s", res.sock);
 	else

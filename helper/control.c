@@ -91,12 +91,14 @@ ssh_forward(const struct conn *c, const char *op, int local_port,
 }
 
 /*
- * A background master for "jupyssh start" outside of an ssh session; the
- * forward is added once the notebook's port is known. Authenticates in the
- * foreground (prompts as ssh does), then ssh -f puts it in the background.
+ * A background master for "jupyssh start" outside of an ssh session, or
+ * for the hop to a job's node; the forward is added once the notebook's
+ * end is known. extra: more -o options, NULL-ended, or NULL. Authenticates
+ * in the foreground (prompts as ssh does unless c->batch), then ssh -f
+ * puts it in the background.
  */
 int
-ssh_start_master(const struct conn *c)
+ssh_start_master(const struct conn *c, const char *const *extra)
 {
 	const char *argv[MAX_ARGS];
 	char *control;
@@ -113,6 +115,10 @@ ssh_start_master(const struct conn *c)
 	argv[n++] = "ControlPersist=no";
 	argv[n++] = "-o";
 	argv[n++] = "ClearAllForwardings=yes";
+	for (; extra != NULL && *extra != NULL && n < MAX_ARGS - 4; extra++) {
+		argv[n++] = "-o";
+		argv[n++] = *extra;
+	}
 	argv[n++] = "--";
 	argv[n++] = c->host;
 	argv[n] = NULL;

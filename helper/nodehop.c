@@ -70,9 +70,8 @@ int
 node_conn(const struct conn *login, const struct remote_result *res,
     struct conn *node, char *ctl, size_t ctllen, char *err, size_t errlen)
 {
-	char proxy[PATH_MAX * 6], hostname[128], alias[128], *control;
-	const char *argv[MAX_ARGS];
-	int n;
+	char proxy[PATH_MAX * 6], hostname[128], alias[128];
+	const char *extra[4];
 
 	*node = *login;
 	node->batch = 1;	/* in the background, never a prompt */
@@ -85,34 +84,17 @@ node_conn(const struct conn *login, const struct remote_result *res,
 	if (access(ctl, F_OK) == 0 && ssh_control(node, "check") == 0)
 		return 0;
 	unlink(ctl);
-	if (proxy_command(login, proxy, sizeof(proxy)) == -1 ||
-	    (control = control_option(node)) == NULL) {
-		snprintf(err, errlen, "out of memory");
+	if (proxy_command(login, proxy, sizeof(proxy)) == -1) {
+		snprintf(err, errlen, "paths too long for a ProxyCommand");
 		return -1;
 	}
 	snprintf(hostname, sizeof(hostname), "HostName=%s", res->addr);
 	snprintf(alias, sizeof(alias), "HostKeyAlias=%s", res->node);
-	n = ssh_base_args(node, argv, control);
-	argv[n++] = "-f";
-	argv[n++] = "-N";
-	argv[n++] = "-o";
-	argv[n++] = "ControlMaster=yes";
-	argv[n++] = "-o";
-	argv[n++] = "ControlPersist=no";
-	argv[n++] = "-o";
-	argv[n++] = "ClearAllForwardings=yes";
-	argv[n++] = "-o";
-	argv[n++] = hostname;
-	argv[n++] = "-o";
-	argv[n++] = alias;
-	argv[n++] = "-o";
-	argv[n++] = proxy;
-	argv[n++] = "--";
-	argv[n++] = login->host;
-	argv[n] = NULL;
-	n = spawn_foreground(argv, login->host, 60);
-	free(control);
-	if (n != 0) {
+	extra[0] = hostname;
+	extra[1] = alias;
+	extra[2] = proxy;
+	extra[3] = NULL;
+	if (ssh_start_master(node, extra) == -1) {
 		char *why = state_last_line(login->host, STATE_LOG), vis[256];
 
 		vis_text(vis, sizeof(vis), why ? why : "no reason given",
