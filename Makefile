@@ -17,7 +17,7 @@ CFLAGS += -std=c11 -Wall -Wextra -D_GNU_SOURCE -DJUPYSSH_VERSION=\"$(VERSION)\"
 COMMON_SRC = common/sshargs.c common/translate.c common/words.c common/directives.c common/resolve.c common/number.c common/match.c common/port.c common/readconf.c common/state.c \
 	common/hostname.c
 COMMON_H = common/sshargs.h common/translate.h common/words.h common/directives.h common/number.h common/match.h common/port.h common/readconf.h common/state.h \
-	common/statedir.h common/hostname.h
+	common/hostname.h
 SHIM_SRC = shim/hooks.c shim/plan.c shim/present.c
 SHIM_H = shim/plan.h
 HELPER_SRC = helper/jupyssh.c helper/browser.c helper/commands.c helper/hook.c \

@@ -61,8 +61,8 @@ open_browser(const char *host, const char *how, const char *url)
 	    "<meta http-equiv=refresh content=\"0;url=%s\">\n"
 	    "<p><a href=\"%s\">%s</a>\n", eurl, eurl, ehost);
 	if (n < 0 || (size_t)n >= sizeof(html) ||
-	    state_write(host, "html", html) == -1 ||
-	    state_path(host, "html", path, sizeof(path)) == -1)
+	    state_write(host, STATE_HTML, html) == -1 ||
+	    state_path(host, STATE_HTML, path, sizeof(path)) == -1)
 		return;
 	snprintf(page, sizeof(page), "file://%s", path);
 	if (strcasecmp(how, "yes") == 0)

@@ -72,7 +72,7 @@ print_ready(int fd, const char *host, int local_port, const char *token,
 
 	if (url == NULL)
 		return;
-	state_write(host, "url", url);
+	state_write(host, STATE_URL, url);
 	say_on(fd, "jupyssh: notebook on %s %s: %s", host,
 	    strcmp(how, "reused") == 0 ? "running" : "ready", url);
 	if (strcmp(how, "started") == 0)
@@ -84,7 +84,7 @@ print_ready(int fd, const char *host, int local_port, const char *token,
 int
 last_url(const char *host, int *port, char token[128])
 {
-	char *url = state_read(host, "url");
+	char *url = state_read(host, STATE_URL);
 	int n;
 
 	n = url == NULL ? 0 : sscanf(url, "http://127.0.0.1:%d/?token=%127s",
@@ -125,9 +125,9 @@ live_master(const char *host)
 {
 	char path[PATH_MAX], *p = NULL;
 
-	if (state_path(host, "ctl", path, sizeof(path)) == 0)
+	if (state_path(host, STATE_CTL, path, sizeof(path)) == 0)
 		p = answering(host, strdup(path));
-	return p != NULL ? p : answering(host, state_read(host, "session"));
+	return p != NULL ? p : answering(host, state_read(host, STATE_SESSION));
 }
 
 void
@@ -161,7 +161,7 @@ cmd_start(struct host_config *hc)
 	}
 	connect_to(&c, hc);
 	if (c.control == NULL) {
-		if (state_path(host, "ctl", ctl, sizeof(ctl)) == -1 ||
+		if (state_path(host, STATE_CTL, ctl, sizeof(ctl)) == -1 ||
 		    strlen(ctl) >= 100) {
 			warnx_("%s: state folder path too long for a control "
 			    "socket", host);
@@ -170,7 +170,7 @@ cmd_start(struct host_config *hc)
 		unlink(ctl);
 		c.control = strdup(ctl);
 		if (ssh_start_master(&c, NULL) == -1) {
-			char *why = state_last_line(host, "log");
+			char *why = state_last_line(host, STATE_LOG);
 
 			warnx_("%s: ssh failed: %s", host, why ? why :
 			    "no reason given");
@@ -200,7 +200,7 @@ cmd_start(struct host_config *hc)
 	close(fd);
 	if ((url = make_url(local_port, res.token)) == NULL)
 		return 1;
-	state_write(host, "url", url);
+	state_write(host, STATE_URL, url);
 	if (progress)
 		finish_progress(host, "ready");
 	if (put_line(url) == -1)
@@ -226,14 +226,14 @@ cmd_stop(struct host_config *hc)
 		return 1;
 	}
 	/* The forwards to it go too: our background master, the session's. */
-	if (state_path(host, "ctl", ctl, sizeof(ctl)) == 0 &&
+	if (state_path(host, STATE_CTL, ctl, sizeof(ctl)) == 0 &&
 	    access(ctl, F_OK) == 0) {
 		m = c;
 		m.control = ctl;
 		ssh_control(&m, "exit");
 		unlink(ctl);
 	}
-	if ((session = state_read(host, "session")) != NULL) {
+	if ((session = state_read(host, STATE_SESSION)) != NULL) {
 		m = c;
 		m.control = session;
 		snprintf(configured, sizeof(configured), "127.0.0.1:%d",
@@ -247,8 +247,8 @@ cmd_stop(struct host_config *hc)
 		free(session);
 	}
 	node_conn_end(host);
-	state_remove(host, "url");
-	state_remove(host, "forward");
+	state_remove(host, STATE_URL);
+	state_remove(host, STATE_FORWARD);
 	if (res.stopped_none)
 		warnx_("%s: no notebook of jupyssh's was running", host);
 	else

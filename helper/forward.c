@@ -38,7 +38,7 @@ forward_target(const struct remote_result *res, char *buf, size_t len)
 int
 forward_recorded(const char *host, struct forward *f)
 {
-	char *text = state_read(host, "forward"), pid[16], port[8];
+	char *text = state_read(host, STATE_FORWARD), pid[16], port[8];
 	long v;
 	int ok;
 
@@ -58,7 +58,7 @@ record(const char *host, pid_t master, int port, const char *target)
 	char text[256];
 
 	snprintf(text, sizeof(text), "%ld %d %s", (long)master, port, target);
-	state_write(host, "forward", text);
+	state_write(host, STATE_FORWARD, text);
 }
 
 /*

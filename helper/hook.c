@@ -74,7 +74,7 @@ run_worker(const char *host, const char *ssh_config, const char *control,
 		say_on(term, "jupyssh: %s: out of resources", host);
 		return 1;
 	}
-	state_write(host, "session", ctl);
+	state_write(host, STATE_SESSION, ctl);
 	memset(&c, 0, sizeof(c));
 	c.host = host;
 	c.config = ssh_config;

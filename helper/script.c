@@ -151,7 +151,7 @@ remote_run(const struct conn *c, const char *mode,
 	protocol_parse(out, strlen(out), token, res);
 	if (rc == 255 && res->kind == RESULT_ERROR &&
 	    strncmp(res->detail, "no answer", 9) == 0) {
-		char *why = state_last_line(c->host, "log");
+		char *why = state_last_line(c->host, STATE_LOG);
 
 		snprintf(res->detail, sizeof(res->detail), "ssh failed: ");
 		vis_text(res->detail + strlen(res->detail), sizeof(res->detail) -

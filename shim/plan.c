@@ -25,7 +25,7 @@
 
 #include "../common/port.h"
 #include "../common/readconf.h"
-#include "../common/statedir.h"
+#include "../common/state.h"
 #include "../common/sshargs.h"
 #include "../common/translate.h"
 #include "plan.h"
@@ -114,19 +114,8 @@ extern char **environ;
 static void
 read_state(const char *kind, char *buf, size_t len)
 {
-	char path[PATH_MAX];
-	ssize_t n = 0;
-	int fd;
-
-	buf[0] = '\0';
-	if (state_file_path(plan.home, plan.args.host, kind, path,
-	    sizeof(path)) == -1 ||
-	    (fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
-		return;
-	n = read(fd, buf, len - 1);
-	close(fd);
-	buf[n > 0 ? n : 0] = '\0';
-	buf[strcspn(buf, "\n")] = '\0';
+	if (state_file_read(plan.home, plan.args.host, kind, buf, len) == -1)
+		buf[0] = '\0';
 }
 
 /*
@@ -140,7 +129,7 @@ live_session(char *path, size_t len)
 	struct sockaddr_un sun;
 	int fd, ok;
 
-	read_state("session", path, len);
+	read_state(STATE_SESSION, path, len);
 	if (path[0] == '\0' || strlen(path) >= sizeof(sun.sun_path))
 		return 0;
 	memset(&sun, 0, sizeof(sun));
@@ -166,7 +155,7 @@ choose_local_port(int joining)
 
 	if (plan.opts.socket || joining || port_is_free(port))
 		return port;
-	read_state("url", url, sizeof(url));
+	read_state(STATE_URL, url, sizeof(url));
 	if (sscanf(url, "http://127.0.0.1:%d/", &held) == 1 && held == port)
 		return 0;
 	for (i = 1; i < 100 && port + i < 65536; i++)

@@ -1,2 +1,0 @@
-/* The shim's name for the common state module. */
-#include "state.h"
