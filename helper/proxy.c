@@ -218,7 +218,7 @@ parent_args(char *buf, size_t len, char **argv, int max)
 
 /* The control path ssh uses for this session: ssh -G with its arguments. */
 static char *
-control_path_of(int argc, char **argv)
+control_path_of(const char *alias, int argc, char **argv)
 {
 	const char *args[256];
 	char out[65536], *line, *path = NULL;
@@ -235,7 +235,7 @@ control_path_of(int argc, char **argv)
 	/* Not ssh's pipes: -G would complain that stdin is no tty. */
 	memset(&s, 0, sizeof(s));
 	s.argv = args;
-	s.host = NULL;
+	s.host = alias;		/* its complaints to the log, not the terminal */
 	s.out = out;
 	s.outlen = sizeof(out);
 	s.timeout = 15;
@@ -270,7 +270,7 @@ notebook_worker(const char *alias, pid_t relay)
 	if (load_host(&hc, alias, a.config[0] ? a.config : NULL) == -1 ||
 	    !wants_notebook(&a, &hc.opts))
 		return;
-	control = control_path_of(argc, argv);
+	control = control_path_of(alias, argc, argv);
 	if (detach() != 0)
 		return;
 	term = become_worker(alias);
