@@ -164,6 +164,53 @@ stopped(const struct line *l, struct remote_result *r)
 	return number(l, 0, 1, 0x7fffffffL, &r->pid) == -1 ? "pid" : NULL;
 }
 
+/* Word i, one of the words listed (NULL-ended), into buf. */
+static int
+one_of(const struct line *l, int i, const char *const *words, char *buf,
+    size_t len)
+{
+	for (; *words != NULL; words++)
+		if (is(l, i, *words))
+			return word(l, i, buf, len, NAME);
+	return -1;
+}
+
+static const char *
+checked(const struct line *l, struct remote_result *r)
+{
+	static const char *const folder[] = { "ok", "missing", "-", NULL };
+	static const char *const env[] = { "ok", "none", "failed", "-", NULL };
+	static const char *const command[] = { "ok", "missing", "failed", "-",
+	    NULL };
+	static const char *const ports[] = { "free", "ours", "busy", "full",
+	    "unproven", "socket", NULL };
+	static const char *const scheduler[] = { "-", "ok", "missing",
+	    "failed", NULL };
+	struct remote_check *c = &r->check;
+	long v;
+
+	if (l->nwords < 7)
+		return "fields";
+	if (one_of(l, 0, folder, c->folder, sizeof(c->folder)) == -1)
+		return "folder";
+	if (one_of(l, 1, env, c->env, sizeof(c->env)) == -1)
+		return "env";
+	if (one_of(l, 2, command, c->command, sizeof(c->command)) == -1)
+		return "command";
+	if (word(l, 3, c->version, sizeof(c->version), NAME "+") == -1)
+		return "version";
+	if (one_of(l, 4, ports, c->ports, sizeof(c->ports)) == -1)
+		return "ports";
+	if (number(l, 5, strcmp(c->ports, "socket") == 0 ? 0 : 1,
+	    strcmp(c->ports, "socket") == 0 ? 0 : 65535, &v) == -1)
+		return "port";
+	r->port = (int)v;
+	if (one_of(l, 6, scheduler, c->scheduler, sizeof(c->scheduler)) == -1)
+		return "scheduler";
+	rest_visible(l, r);
+	return NULL;
+}
+
 /* The last line of out that starts with the result tag; its length. */
 static const char *
 last_result(const char *out, size_t len, size_t *linelen)
@@ -202,6 +249,7 @@ protocol_parse(const char *out, size_t len, const char *sent_token,
 		{ "running",	RESULT_RUNNING,	10 },
 		{ "pending",	RESULT_PENDING,	2 },
 		{ "stopped",	RESULT_STOPPED,	1 },
+		{ "checked",	RESULT_CHECKED,	7 },
 	};
 	const char *line, *bad = "kind";
 	struct line kind, l;
@@ -234,6 +282,9 @@ protocol_parse(const char *out, size_t len, const char *sent_token,
 			break;
 		case RESULT_STOPPED:
 			bad = stopped(&l, r);
+			break;
+		case RESULT_CHECKED:
+			bad = checked(&l, r);
 			break;
 		}
 		if (bad == NULL) {

@@ -17,7 +17,8 @@ enum result_kind {
 	RESULT_OK,		/* start: the notebook runs, fields below */
 	RESULT_RUNNING,		/* status: the same fields */
 	RESULT_PENDING,		/* JOB STATE REASON: a queued SLURM job */
-	RESULT_STOPPED		/* none | ID, or nothing (status) */
+	RESULT_STOPPED,		/* none | ID, or nothing (status) */
+	RESULT_CHECKED		/* check: each step's word, see below */
 };
 
 /* Our tokens: 24 random bytes in lowercase hex (util.c). */
@@ -27,6 +28,21 @@ enum result_kind {
  * ok and running:
  *   PORT TOKEN ID HOW UPTIME KERNELS SOCKET NODE ADDR LEFT FOLDER
  */
+/*
+ * checked (jupyssh doctor):
+ *   FOLDER ENV COMMAND VERSION PORTS PORT SCHEDULER WHY
+ * each a word from PROTOCOL.md's short list; PORT in remote_result.port,
+ * WHY in its detail.
+ */
+struct remote_check {
+	char	folder[8];	/* ok, missing, - */
+	char	env[8];		/* ok, none, failed, - */
+	char	command[8];	/* ok, missing, failed, - */
+	char	version[32];	/* what --version said, unknown, - */
+	char	ports[12];	/* free, ours, busy, full, unproven, socket */
+	char	scheduler[8];	/* -, ok, missing, failed */
+};
+
 struct remote_result {
 	enum result_kind kind;
 	int	port;		/* the proven port Jupyter bound; 0 on a socket */
@@ -42,6 +58,7 @@ struct remote_result {
 	char	state[16];	/* a pending job's state */
 	int	stopped_none;	/* stop found no notebook of ours */
 	char	detail[1024];	/* folder, error or reason: made visible */
+	struct remote_check check;	/* checked */
 };
 
 int	protocol_parse(const char *out, size_t len, const char *sent_token,

@@ -145,6 +145,54 @@ activate() {
 	esac
 }
 
+# For "check" (jupyssh doctor): what prepare finds, said rather than
+# failed, and nothing run but Jupyter asked its version. In c_folder (ok,
+# missing), c_env (ok, none, failed), c_cmd (ok, missing, failed),
+# c_version, and c_why for the first that is not ok; "-" where not reached.
+inspect() {
+	c_folder=- c_env=- c_cmd=- c_version=- c_why=
+	dir=$(expand "${JS_DIR:-~}")
+	if ! cd "$dir" 2>/dev/null; then
+		c_folder=missing c_why="cannot enter ${JS_DIR:-~} on the remote"
+		return 1
+	fi
+	c_folder=ok c_env=none
+	if [ -n "$JS_ENV" ]; then
+		# Tried in a subshell first: its fail ends only that.
+		if ! out=$( (activate) 2>/dev/null); then
+			c_env=failed c_why=${out##*jupyssh-result error }
+			return 1
+		fi
+		activate
+		c_env=ok
+	fi
+	PATH=$PATH:$HOME/.local/bin
+	eval "set -- $JS_CMD"
+	if ! command -v "$1" >/dev/null 2>&1; then
+		c_cmd=missing
+		c_why="$1 not found${JS_ENV:+ after activating $JS_ENV}"
+		return 1
+	fi
+	c_cmd=ok
+	# Only Jupyter is asked: another command given --version might start
+	# whatever it starts.
+	case ${1##*/} in
+	jupyter) case ${2:-} in "" | -*) return 0 ;; esac; set -- "$1" "$2" ;;
+	jupyter-*) set -- "$1" ;;
+	*) return 0 ;;
+	esac
+	bound=
+	command -v timeout >/dev/null 2>&1 && bound="timeout 30"
+	if ! out=$($bound "$@" --version 2>&1 < /dev/null); then
+		c_cmd=failed
+		c_why="$* --version failed: $(printf "%s\n" "$out" | tail -n 1)"
+		return 1
+	fi
+	c_version=$(printf "%s\n" "$out" | tail -n 1 | tr -cd "A-Za-z0-9._+-")
+	[ -n "$c_version" ] || c_version=unknown
+	return 0
+}
+
 # Our state: $XDG_STATE_HOME if it is absolute, else ~/.local/state, and
 # in it a folder for this machine, as homes are often shared (NFS) by hosts
 # that must not act on each other's notebooks. A batch job is given the

@@ -204,3 +204,55 @@ log() {
 	fi
 	exec cat "$base.log"
 }
+
+# The ports listened on here that 127.0.0.1:PORT cannot be bound beside
+# (127.0.0.1, 0.0.0.0, ::), one a line, in decimal.
+busy_ports() {
+	cat /proc/net/tcp /proc/net/tcp6 2>/dev/null | awk '
+	function hex(s,  i, n) {
+		n = 0
+		for (i = 1; i <= length(s); i++)
+			n = n * 16 + index("0123456789ABCDEF", substr(s, i, 1)) - 1
+		return n
+	}
+	$4 == "0A" {
+		split($2, a, ":")
+		if (a[1] == "0100007F" || a[1] == "00000000" ||
+		    a[1] == "00000000000000000000000000000000" ||
+		    a[1] == "0000000000000000FFFF00000100007F")
+			print hex(a[2])
+	}'
+}
+
+# jupyssh doctor: the folder, the env and Jupyter (inspect), and the port
+# the notebook would listen on: ours already, the one asked for, or what
+# --port-retries=20 makes Jupyter try (the next four, then random ones up
+# to 42 away). Nothing is started, nothing written but the state folder.
+check() {
+	inspect
+	port=$JS_PORT
+	if [ "$JS_SOCKET" = yes ]; then
+		ports=socket port=0
+	elif ours; then
+		runtime_fields
+		ports=ours port=${j_port:-$JS_PORT}
+	elif [ ! -r /proc/net/tcp ]; then
+		ports=unproven
+		[ -n "$c_why" ] || c_why="cannot prove a port is ours here (no /proc/net/tcp): set JupyterSocket yes"
+	else
+		busy=" $(busy_ports | tr "\n" " ") "
+		ports=free
+		case $busy in *" $JS_PORT "*) ports=full ;; esac
+		if [ "$ports" = full ]; then
+			for p in $(awk -v p="$JS_PORT" "BEGIN { for (i = 1; i < 5; i++) print p + i; for (i = -42; i <= 42; i++) if (p + i > 0 && p + i < 65536) print p + i }"); do
+				case $busy in *" $p "*) continue ;; esac
+				ports=busy port=$p
+				break
+			done
+		fi
+		[ "$ports" = full ] && [ -z "$c_why" ] &&
+		    c_why="every port Jupyter would try, $((JS_PORT - 42))..$((JS_PORT + 42)), is in use"
+	fi
+	result checked "$c_folder" "$c_env" "$c_cmd" "$c_version" "$ports" \
+	    "$port" - "$c_why"
+}

@@ -4,5 +4,6 @@ start) start ;;
 status) status ;;
 stop) stop ;;
 log) log ;;
+check) check ;;
 *) fail "unknown mode $JS_MODE" ;;
 esac

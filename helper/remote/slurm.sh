@@ -7,7 +7,8 @@
 base=$state/slurm-$JS_PORT
 rt=$base.runtime
 
-command -v sbatch >/dev/null 2>&1 ||
+# (jupyssh doctor's check says it in its own answer.)
+[ "$JS_MODE" = check ] || command -v sbatch >/dev/null 2>&1 ||
     fail "sbatch not found on $(hostname): JupyterScheduler slurm needs a SLURM login node"
 
 # Our jobs only: this user's, by the name we gave them.
@@ -179,4 +180,28 @@ log() {
 	}
 	[ "$JS_FOLLOW" = yes ] && exec tail -n 40 -f "$base.log"
 	exec cat "$base.log"
+}
+
+# jupyssh doctor: the folder, the env and Jupyter as the login node sees
+# them (inspect), and whether SLURM answers: sbatch, squeue, scontrol and
+# scancel there, and squeue able to list our jobs. No job is submitted.
+check() {
+	inspect
+	sched=ok
+	for c in sbatch squeue scontrol scancel; do
+		command -v "$c" >/dev/null 2>&1 && continue
+		sched=missing
+		[ -n "$c_why" ] || c_why="$c not found on $(hostname)"
+		break
+	done
+	if [ "$sched" = ok ]; then
+		bound=
+		command -v timeout >/dev/null 2>&1 && bound="timeout 30"
+		if ! out=$($bound squeue -h -u "$me" -o %i 2>&1 < /dev/null); then
+			sched=failed
+			[ -n "$c_why" ] || c_why="squeue does not answer: $(printf "%s\n" "$out" | tail -n 1)"
+		fi
+	fi
+	result checked "$c_folder" "$c_env" "$c_cmd" "$c_version" socket 0 \
+	    "$sched" "$c_why"
 }

@@ -129,6 +129,65 @@ TEST(malformed_lines)
 	}
 }
 
+/* jupyssh doctor's check: each step's word, the port, the reason. */
+TEST(checked)
+{
+	ASSERT_INT_EQ(parse("jupyssh-result checked ok ok ok 6.4.12 free 8889 "
+	    "- \n", NULL), 0);
+	ASSERT_INT_EQ(r.kind, RESULT_CHECKED);
+	ASSERT_STR_EQ(r.check.folder, "ok");
+	ASSERT_STR_EQ(r.check.env, "ok");
+	ASSERT_STR_EQ(r.check.command, "ok");
+	ASSERT_STR_EQ(r.check.version, "6.4.12");
+	ASSERT_STR_EQ(r.check.ports, "free");
+	ASSERT_INT_EQ(r.port, 8889);
+	ASSERT_STR_EQ(r.check.scheduler, "-");
+	ASSERT_STR_EQ(r.detail, "");
+	ASSERT_INT_EQ(parse("jupyssh-result checked ok failed - - socket 0 "
+	    "failed no virtualenv at ~/v (\033[2J)\n", NULL), 0);
+	ASSERT_STR_EQ(r.check.env, "failed");
+	ASSERT_STR_EQ(r.check.command, "-");
+	ASSERT_STR_EQ(r.check.scheduler, "failed");
+	ASSERT_INT_EQ(r.port, 0);
+	ASSERT_STR_EQ(r.detail, "no virtualenv at ~/v (\\033[2J)");
+	ASSERT_INT_EQ(parse("jupyssh-result checked ok ok ok 2.0.0+dev busy "
+	    "8893 -\n", NULL), 0);
+	ASSERT_STR_EQ(r.check.version, "2.0.0+dev");
+	ASSERT_INT_EQ(r.port, 8893);
+}
+
+/* A check answer out of its short lists is no answer at all. */
+TEST(checked_malformed)
+{
+	static const struct {
+		const char *line, *field;
+	} bad[] = {
+		{ "jupyssh-result checked ok ok ok 6.4 free 8889", "fields" },
+		{ "jupyssh-result checked fine ok ok 6.4 free 8889 -", "folder" },
+		{ "jupyssh-result checked ok yes ok 6.4 free 8889 -", "env" },
+		{ "jupyssh-result checked ok ok ran 6.4 free 8889 -", "command" },
+		{ "jupyssh-result checked ok ok ok 6.4\033 free 8889 -", "version" },
+		{ "jupyssh-result checked ok ok ok 6.4 open 8889 -", "ports" },
+		{ "jupyssh-result checked ok ok ok 6.4 free 0 -", "port" },
+		{ "jupyssh-result checked ok ok ok 6.4 free 65536 -", "port" },
+		{ "jupyssh-result checked ok ok ok 6.4 socket 8889 -", "port" },
+		{ "jupyssh-result checked ok ok ok 6.4 free 8889 slurm", "scheduler" },
+	};
+	char want[128];
+	size_t i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		int rc = parse(bad[i].line, NULL);
+
+		snprintf(want, sizeof(want), "bad answer from the remote "
+		    "script: %s", bad[i].field);
+		if (rc != -1 || r.kind != RESULT_ERROR ||
+		    strcmp(r.detail, want) != 0 || r.check.folder[0] != '\0')
+			FAILF("line %zu (%s): expected \"%s\", got %d \"%s\"",
+			    i, bad[i].line, want, rc, r.detail);
+	}
+}
+
 /* Remote text cannot reach a terminal as control sequences. */
 TEST(free_text_made_visible)
 {
@@ -181,6 +240,8 @@ main(void)
 	RUN(last_result_line_counts);
 	RUN(pending_and_error);
 	RUN(malformed_lines);
+	RUN(checked);
+	RUN(checked_malformed);
 	RUN(free_text_made_visible);
 	RUN(progress_lines);
 	RUN(vis_edges);
