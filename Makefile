@@ -33,7 +33,7 @@ HELPER_H = helper/commands.h helper/remote.h helper/state.h helper/util.h \
 SHIM = shim/libjupyssh.so
 HELPER = helper/jupyssh
 UNIT_TESTS = tests/unit/test_protocol tests/unit/test_directives tests/unit/test_readconf tests/unit/test_translate \
-	tests/unit/test_regressions tests/unit/test_state
+	tests/unit/test_regressions tests/unit/test_state tests/unit/test_sshargs
 
 all: $(SHIM) $(HELPER)
 
@@ -82,6 +82,11 @@ tests/unit/test_state: $(STATE_TEST_SRC) $(STATE_TEST_H)
 tests/unit/test_translate: tests/unit/test_translate.c tests/unit/unit.h \
 		$(COMMON_SRC) $(COMMON_H)
 	$(CC) $(CFLAGS) -o $@ tests/unit/test_translate.c $(COMMON_SRC)
+
+# ssh's command line as each OpenSSH client reads it.
+tests/unit/test_sshargs: tests/unit/test_sshargs.c tests/unit/unit.h \
+		common/sshargs.c common/sshargs.h
+	$(CC) $(CFLAGS) -o $@ tests/unit/test_sshargs.c common/sshargs.c
 
 # The fuzz harness replays the seeds and every stored crash; its glob
 # keeps Includes inside a sandbox folder.
@@ -143,7 +148,7 @@ SAN_ENV = ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
 SAN_REPORT = ERROR: AddressSanitizer|runtime error:|LeakSanitizer
 # A new unit test gets a rule below and a place here.
 SAN_UNIT = $(SAN)/test_protocol $(SAN)/test_directives $(SAN)/test_readconf $(SAN)/test_translate $(SAN)/test_regressions \
-	$(SAN)/test_state
+	$(SAN)/test_state $(SAN)/test_sshargs
 
 # As the real ones, but for the flags.
 $(SAN)/libjupyssh.so: $(SHIM_SRC) $(SHIM_H) $(COMMON_SRC) $(COMMON_H) \
@@ -192,6 +197,12 @@ $(SAN)/test_translate: tests/unit/test_translate.c tests/unit/unit.h \
 	@mkdir -p $(SAN)
 	$(CC) $(CFLAGS) $(SAN_FLAGS) -o $@ tests/unit/test_translate.c \
 		$(COMMON_SRC)
+
+$(SAN)/test_sshargs: tests/unit/test_sshargs.c tests/unit/unit.h \
+		common/sshargs.c common/sshargs.h
+	@mkdir -p $(SAN)
+	$(CC) $(CFLAGS) $(SAN_FLAGS) -o $@ tests/unit/test_sshargs.c \
+		common/sshargs.c
 
 $(SAN)/test_regressions: tests/unit/test_regressions.c tests/unit/unit.h \
 		$(FUZZ_SRC) $(FUZZ_H) $(SHIM_H) $(COMMON_SRC) $(COMMON_H)

@@ -42,8 +42,8 @@ TEST(destination_forms)
 	ASSERT_INT_EQ(a.command, 0);
 	ASSERT_INT_EQ(parse("ssh me@gpu-box"), 0);
 	ASSERT_STR_EQ(a.host, "gpu-box");
-	ASSERT_INT_EQ(parse("ssh ssh://me@gpu-box:2222"), 0);
-	ASSERT_STR_EQ(a.host, "gpu-box");
+	/* 7.4 reads no ssh:// URI: without the client, a doubt (test_sshargs) */
+	ASSERT_INT_EQ(parse("ssh ssh://me@gpu-box:2222"), SSHARGS_DOUBT);
 	ASSERT_INT_EQ(parse("ssh -V"), -1);
 	ASSERT_INT_EQ(parse("ssh"), -1);
 }
