@@ -171,14 +171,25 @@ process_include(struct config_reader *r, char *args, const char *file,
 		config_error(r, file, linenum, "unterminated quote");
 }
 
-/* Host: active when a pattern matches and none is negated. */
+/*
+ * Host: active when a pattern matches and none is negated. *patterns says
+ * how many there were, -1 if one was empty.
+ */
 static int
-read_host(struct config_reader *r, char *rest, int flags, int *active)
+read_host(struct config_reader *r, char *rest, int flags, int *active,
+    int *patterns)
 {
 	char *word;
 	int bad = 0, matched = 0, v;
 
+	*patterns = 0;
 	while ((word = config_word(&rest, &bad)) != NULL) {
+		if (*word == '\0') {
+			*patterns = -1;
+			continue;
+		}
+		if (*patterns >= 0)
+			(*patterns)++;
 		remember_host(r, word);
 		v = r->host == NULL ? 0 : match_pattern_list(r->host, word);
 		if (v == -1)
@@ -236,7 +247,7 @@ read_config_line(struct config_reader *r, char *line, const char *file,
 	const struct directive *d;
 	enum opcode op = oBadOption;
 	char *keyword, *rest;
-	int i, bad = 0;
+	int i, bad = 0, patterns;
 
 	if ((keyword = config_keyword(line, &rest)) == NULL)
 		return 0;
@@ -248,7 +259,12 @@ read_config_line(struct config_reader *r, char *line, const char *file,
 			op = keywords[i].opcode;
 	switch (op) {
 	case oHost:
-		bad = read_host(r, rest, flags, active);
+		bad = read_host(r, rest, flags, active, &patterns);
+		/* An error, as ssh has it; in ssh's own config ssh says so. */
+		if (!bad && patterns <= 0 && !(flags & CONF_SSH))
+			return config_error(r, file, linenum, patterns == 0 ?
+			    "Host needs a pattern" :
+			    "Host has an empty pattern");
 		break;
 	case oMatch:
 		/* Only ssh can evaluate Match; treat its block as inactive. */

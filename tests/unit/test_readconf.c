@@ -139,6 +139,56 @@ TEST(negated_and_unmatched_hosts)
 	options_free(&o);
 }
 
+/* A Host line with no pattern: FILE:LINE, as ssh reports it. */
+TEST(host_needs_a_pattern)
+{
+	struct jupyter_options o;
+	struct config_reader r;
+	char *path, msgs[1024], want[2048];
+	FILE *err;
+	size_t n;
+	int saved;
+
+	ASSERT_INT_EQ(read_text("gpu-box", "Host\n  JupyterPort 8889\n", &o,
+	    0), 1);
+	ASSERT_INT_EQ(o.port, 0);
+	options_free(&o);
+	ASSERT_INT_EQ(read_text("gpu-box", "Host \"\"\n", &o, 0), 1);
+	options_free(&o);
+	ASSERT_INT_EQ(read_text("gpu-box", "Host \"\" gpu-box\n", &o, 0), 1);
+	options_free(&o);
+	/* In ssh's own config, ssh says it. */
+	ASSERT_INT_EQ(read_text("gpu-box", "Host\n", &o, CONF_SSH), 0);
+	options_free(&o);
+	/* What the user reads, every such line. */
+	path = write_file("hosts", "Host gpu-box\n  JupyterPort 8889\n"
+	    "Host\n  JupyterPort 8890\nHost \"\"\n");
+	options_init(&o);
+	reader_init(&r, "gpu-box", tmpdir, &o);
+	fflush(stderr);
+	saved = dup(2);
+	if ((err = tmpfile()) == NULL || saved == -1) {
+		FAILF("no temporary file for stderr");
+		return;
+	}
+	dup2(fileno(err), 2);
+	read_config_file(&r, path, 0);
+	fflush(stderr);
+	dup2(saved, 2);
+	close(saved);
+	rewind(err);
+	n = fread(msgs, 1, sizeof(msgs) - 1, err);
+	msgs[n] = '\0';
+	fclose(err);
+	snprintf(want, sizeof(want), "jupyssh: %s:3: Host needs a pattern\n"
+	    "jupyssh: %s:5: Host has an empty pattern\n", path, path);
+	ASSERT_STR_EQ(msgs, want);
+	ASSERT_INT_EQ(r.errors, 2);
+	ASSERT_INT_EQ(o.port, 8889);
+	reader_free(&r);
+	options_free(&o);
+}
+
 TEST(every_bad_line_is_counted)
 {
 	struct jupyter_options o;
@@ -280,6 +330,7 @@ main(void)
 	RUN(syntax_variants);
 	RUN(first_value_wins);
 	RUN(negated_and_unmatched_hosts);
+	RUN(host_needs_a_pattern);
 	RUN(every_bad_line_is_counted);
 	RUN(ssh_config_ignores_ssh_keywords);
 	RUN(match_blocks_are_refused);
