@@ -33,6 +33,12 @@ static const struct value_name schedulers[] = {
 	{ NULL,		0 }
 };
 
+static const struct value_name forward_lives[] = {
+	{ "notebook",	FORWARD_NOTEBOOK },
+	{ "session",	FORWARD_SESSION },
+	{ NULL,		0 }
+};
+
 #define F(name)	offsetof(struct jupyter_options, name)
 
 /* name, opcode, type, field, default, unset as -G says it, values, script */
@@ -61,6 +67,8 @@ const struct directive directives[] = {
 	    "none", NULL, schedulers, NULL },
 	{ "JupyterSlurmOptions", oJupyterSlurmOptions, T_LINE,
 	    F(slurm_options), NULL, "none", NULL, "JS_SLURM_OPTS" },
+	{ "JupyterForward", oJupyterForward, T_CHOICE, F(forward),
+	    "notebook", NULL, forward_lives, NULL },
 	{ NULL, oBadOption, T_WORD, 0, NULL, NULL, NULL, NULL }
 };
 

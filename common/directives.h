@@ -15,6 +15,12 @@ enum autostart {
 	AUTOSTART_NO		/* only "jupyssh start" */
 };
 
+/* JupyterForward: how long the local forward lives. */
+enum forward_life {
+	FORWARD_NOTEBOOK,	/* as long as the notebook, healed when it drops */
+	FORWARD_SESSION		/* only while an ssh session is open */
+};
+
 enum scheduler {
 	SCHEDULER_NONE,		/* the notebook runs on the host itself */
 	SCHEDULER_SLURM		/* a batch job on a compute node */
@@ -34,6 +40,7 @@ struct jupyter_options {
 	char	*browser;	/* JupyterBrowser: no, yes or a command */
 	int	 scheduler;	/* JupyterScheduler */
 	char	*slurm_options;	/* JupyterSlurmOptions: for sbatch */
+	int	 forward;	/* JupyterForward */
 	char	*control_path;	/* the user's own ControlPath, if any */
 	char	*port_origin;	/* "FILE:LINE" of JupyterPort, for messages */
 };
@@ -43,7 +50,7 @@ enum opcode {
 	oJupyterPort, oJupyterLocalPort, oJupyterDirectory, oJupyterEnv,
 	oJupyterCommand, oJupyterAutoStart, oJupyterStartTimeout,
 	oJupyterSocket, oJupyterStopOnExit, oJupyterBrowser,
-	oJupyterScheduler, oJupyterSlurmOptions
+	oJupyterScheduler, oJupyterSlurmOptions, oJupyterForward
 };
 
 /* What a directive's value is, and so how it is read and printed. */

@@ -101,6 +101,28 @@ translate_refusal(const struct ssh_args *a, const struct jupyter_options *o,
 }
 
 /*
+ * Does the forward outlive the session (JupyterForward notebook)? Not when
+ * the notebook itself is to end with the last session (JupyterStopOnExit).
+ */
+int
+forward_outlives_session(const struct jupyter_options *o)
+{
+	return o->forward != FORWARD_SESSION && o->stop_on_exit != 1;
+}
+
+/*
+ * What keeps the forward once the login ends: the master stays (it has
+ * authenticated, and holds the forward), and keepalives notice a dead link
+ * within ServerAliveInterval * (ServerAliveCountMax + 1) seconds, so that
+ * "jupyssh keep" can heal it. Written last: a user's own ControlPersist or
+ * keepalives come first in the config and win.
+ */
+#define PERSIST_OPTIONS \
+	"\tControlPersist yes\n" \
+	"\tServerAliveInterval 5\n" \
+	"\tServerAliveCountMax 3\n"
+
+/*
  * Returns a malloc'd block of ssh_config text, or NULL. local is the port
  * to forward from (the configured one, or a free one when that is taken),
  * or 0 for no LocalForward. On a Unix socket, whose remote path only the
@@ -139,14 +161,16 @@ translate(const struct ssh_args *a, const struct jupyter_options *o,
 	    "\tPermitLocalCommand yes\n"
 	    "\tLocalCommand %s hook%s%s%s %s %s\n"
 	    "\tControlMaster auto\n"
-	    "%s%s%s",
+	    "%s%s%s"
+	    "%s",
 	    o->port, o->port_origin ? o->port_origin : "?",
 	    a->host,
 	    forward,
 	    qhelper, qconfig ? " -F " : "", qconfig ? qconfig : "", port,
 	    a->host, qcontrol,
 	    own_control ? "" : "\tControlPath ", own_control ? "" : control,
-	    own_control ? "" : "\n") == -1)
+	    own_control ? "" : "\n",
+	    forward_outlives_session(o) ? PERSIST_OPTIONS : "") == -1)
 		out = NULL;
  out:
 	free(qhelper);

@@ -9,6 +9,7 @@ struct jupyter_options;
 
 #define JUPYSSH_CONTROL_PATH	"~/.ssh/jupyssh-%C"
 
+int	 forward_outlives_session(const struct jupyter_options *);
 int	 wants_notebook(const struct ssh_args *, const struct jupyter_options *);
 const char *translate_refusal(const struct ssh_args *,
 	    const struct jupyter_options *, const char *helper);

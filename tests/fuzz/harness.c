@@ -168,7 +168,8 @@ translate_checked(const struct ssh_args *a, struct jupyter_options *o,
 	static const char *const kinds[] = { "# jupyssh: JupyterPort ",
 	    "Host ", "\tLocalForward 127.0.0.1:", "\tPermitLocalCommand yes",
 	    "\tLocalCommand ", "\tControlMaster auto", "\tControlPath ",
-	    NULL };
+	    "\tControlPersist yes", "\tServerAliveInterval 5",
+	    "\tServerAliveCountMax 3", NULL };
 	char *t, *line, *end;
 	int i, lines = 0;
 
@@ -188,7 +189,7 @@ translate_checked(const struct ssh_args *a, struct jupyter_options *o,
 		CHECK(kinds[i] != NULL);
 		lines++;
 	}
-	CHECK(lines >= 5 && lines <= 7);
+	CHECK(lines >= 5 && lines <= 10);
 	free(t);
 	return 1;
 }

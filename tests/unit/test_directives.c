@@ -80,7 +80,7 @@ TEST(every_row_is_complete_and_unique)
 		}
 		ASSERT_INT_EQ(directive_find(d->name) == d, 1);
 	}
-	ASSERT_INT_EQ(rows, 12);
+	ASSERT_INT_EQ(rows, 13);
 	ASSERT_INT_EQ(directive_find("jupyterslurmoptions") ==
 	    directive_find("JupyterSlurmOptions"), 1);
 	ASSERT_INT_EQ(directive_find("JupyterColour") == NULL, 1);

@@ -142,6 +142,39 @@ TEST(translation_block)
 	    "gpu-box '~/.ssh/jupyssh-%C'\n");
 	ASSERT_CONTAINS(t, "\tControlMaster auto\n");
 	ASSERT_CONTAINS(t, "\tControlPath ~/.ssh/jupyssh-%C\n");
+	/* The forward outlives the login, last so that the user's win. */
+	ASSERT_CONTAINS(t, "\tControlPath ~/.ssh/jupyssh-%C\n"
+	    "\tControlPersist yes\n\tServerAliveInterval 5\n"
+	    "\tServerAliveCountMax 3\n");
+	free(t);
+	options_free(&o);
+}
+
+TEST(translation_forward_only_while_a_session_is_open)
+{
+	struct jupyter_options o;
+	char *t;
+
+	/* JupyterForward session: today's forward, nothing persists. */
+	options_init(&o);
+	o.port = 8889;
+	o.forward = FORWARD_SESSION;
+	options_fill_defaults(&o);
+	ASSERT_INT_EQ(parse("ssh gpu-box"), 0);
+	t = translate(&a, &o, "/j", 8889);
+	ASSERT_CONTAINS(t, "\tControlMaster auto\n");
+	ASSERT_NOT_CONTAINS(t, "ControlPersist");
+	ASSERT_NOT_CONTAINS(t, "ServerAlive");
+	free(t);
+	options_free(&o);
+	/* Nor when the notebook ends with the last session. */
+	options_init(&o);
+	o.port = 8889;
+	o.stop_on_exit = 1;
+	options_fill_defaults(&o);
+	t = translate(&a, &o, "/j", 8889);
+	ASSERT_NOT_CONTAINS(t, "ControlPersist");
+	ASSERT_INT_EQ(forward_outlives_session(&o), 0);
 	free(t);
 	options_free(&o);
 }
@@ -240,6 +273,7 @@ main(void)
 	RUN(what_scp_sftp_git_and_rsync_run);
 	RUN(sessions_that_start_the_notebook);
 	RUN(translation_block);
+	RUN(translation_forward_only_while_a_session_is_open);
 	RUN(translation_respects_the_users_control_path);
 	RUN(translation_with_another_local_port_or_a_socket);
 	RUN(plain_host_names);
