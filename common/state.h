@@ -35,6 +35,14 @@
 #define STATE_LOG	"log"
 /* Empty; held with flock while a start for the host runs. */
 #define STATE_LOCK	"lock"
+/*
+ * What "jupyssh keep" (the supervisor that keeps the forward up) says:
+ * "PID forwarded", "PID reconnecting ATTEMPT NEXT_EPOCH WHY" or
+ * "PID down SINCE_EPOCH TOLD WHY", TOLD 1 once a command has said so.
+ */
+#define STATE_KEEP	"keep"
+/* Empty; held with flock by the one supervisor of the host. */
+#define STATE_KEEP_LOCK	"keeplock"
 /* The page that sends the browser on to the URL (JupyterBrowser). */
 #define STATE_HTML	"html"
 

@@ -9,8 +9,10 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "../common/translate.h"
 #include "commands.h"
 #include "forward.h"
+#include "keeper.h"
 #include "nodehop.h"
 #include "progress.h"
 #include "remote.h"
@@ -154,6 +156,7 @@ cmd_start(struct host_config *hc)
 		warnx_("%s: no random bytes for a token", host);
 		return 1;
 	}
+	keeper_tell_down(2, host);
 	/* Concurrent starts for one host wait here, then share a master. */
 	if ((fd = state_lock(host)) == -1) {
 		warnx_("%s: cannot lock the local state folder", host);
@@ -208,6 +211,7 @@ cmd_start(struct host_config *hc)
 	if (strcmp(res.how, "started") == 0)
 		open_browser(host, hc->opts.browser, url);
 	free(url);
+	keeper_start(hc);
 	return 0;
 }
 
@@ -220,6 +224,8 @@ cmd_stop(struct host_config *hc)
 	struct conn c, m;
 	char ctl[PATH_MAX], configured[32], *session;
 
+	/* First what would bring the forward back. */
+	keeper_stop(host);
 	connect_to(&c, hc);
 	if (remote_run(&c, "stop", &hc->opts, NULL, &res) == -1) {
 		warnx_("%s: %s", host, res.detail);
@@ -243,6 +249,12 @@ cmd_stop(struct host_config *hc)
 			    configured);
 			if (forward_recorded(host, &f) == 0)
 				ssh_forward(&m, "cancel", f.port, f.target);
+			/*
+			 * Kept on for the forward (ControlPersist): it ends
+			 * once the sessions still open on it have.
+			 */
+			if (forward_outlives_session(&hc->opts))
+				ssh_control(&m, "stop");
 		}
 		free(session);
 	}
@@ -254,6 +266,21 @@ cmd_stop(struct host_config *hc)
 	else
 		warnx_("%s: notebook stopped (pid %ld)", host, res.pid);
 	return 0;
+}
+
+/*
+ * The forward in words: "forwarded" when proven, else what the keeper is
+ * doing about it, "reconnecting (attempt N, next in S s)" or "down (why)",
+ * else "not forwarded".
+ */
+void
+forward_state(const char *host, int forwarded, char *buf, size_t len)
+{
+	if (forwarded)
+		snprintf(buf, len, "forwarded");
+	else if (keeper_says(host, buf, len) == -1 ||
+	    strcmp(buf, "forwarded") == 0)
+		snprintf(buf, len, "not forwarded");
 }
 
 static int
@@ -279,6 +306,7 @@ cmd_url(struct host_config *hc)
 	char *url;
 	int local, rc;
 
+	keeper_tell_down(2, host);
 	if (remote_status(hc, &res) == -1)
 		return 1;
 	if (res.kind != RESULT_RUNNING) {
@@ -304,9 +332,10 @@ cmd_status(struct host_config *hc)
 {
 	const char *host = hc->host;
 	struct remote_result res;
-	char where[PATH_MAX + 16];
+	char where[PATH_MAX + 16], fwd[320], says[288];
 	int forwarded, local;
 
+	keeper_tell_down(2, host);
 	if (remote_status(hc, &res) == -1)
 		return 1;
 	if (res.kind == RESULT_PENDING) {
@@ -320,19 +349,24 @@ cmd_status(struct host_config *hc)
 	}
 	if (!(forwarded = forward_proven(host, &res, &local)))
 		local = local_port_of(host, hc->opts.local_port);
+	/* "(not forwarded)", and what is being done about it, if anything. */
+	forward_state(host, forwarded, says, sizeof(says));
+	snprintf(fwd, sizeof(fwd), "(%s)%s%s", forwarded ? "forwarded" :
+	    "not forwarded", strcmp(says, "not forwarded") != 0 && !forwarded ?
+	    ", " : "", strcmp(says, "not forwarded") != 0 && !forwarded ?
+	    says : "");
 	if (res.sock[0] != '\0')
 		snprintf(where, sizeof(where), "socket %s", res.sock);
 	else
 		snprintf(where, sizeof(where), "remote port %d", res.port);
 	if (strcmp(res.node, "-") != 0)
 		printf("%s: running, job %ld on %s (%s), time left %s, %s, "
-		    "folder %s, local port %d (%s)\n", host, res.pid, res.node,
+		    "folder %s, local port %d %s\n", host, res.pid, res.node,
 		    res.addr, res.left, where, res.detail[0] ? res.detail : "?",
-		    local, forwarded ? "forwarded" : "not forwarded");
+		    local, fwd);
 	else
 		printf("%s: running, pid %ld, %s, folder %s, local port %d "
-		    "(%s)\n", host, res.pid, where,
-		    res.detail[0] ? res.detail : "?", local,
-		    forwarded ? "forwarded" : "not forwarded");
+		    "%s\n", host, res.pid, where,
+		    res.detail[0] ? res.detail : "?", local, fwd);
 	return fflush(stdout) == EOF ? 1 : 0;
 }

@@ -19,6 +19,8 @@ int	load_host(struct host_config *, const char *host,
 void	print_ready(int fd, const char *host, int local_port,
 	    const char *token, const char *how, const char *browser);
 char	*make_url(int local_port, const char *token);
+void	forward_state(const char *host, int forwarded, char *buf,
+	    size_t len);
 
 void	open_browser(const char *host, const char *how, const char *url);
 int	become_worker(const char *host);
@@ -27,6 +29,7 @@ int	run_worker(const char *host, const char *ssh_config,
 
 int	cmd_hook(int argc, char **argv);
 int	cmd_proxy(int argc, char **argv);
+int	cmd_keep(int argc, char **argv);
 int	cmd_start(struct host_config *);
 int	cmd_stop(struct host_config *);
 int	cmd_url(struct host_config *);

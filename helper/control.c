@@ -93,7 +93,8 @@ ssh_forward(const struct conn *c, const char *op, int local_port,
 /*
  * A background master for "jupyssh start" outside of an ssh session, or
  * for the hop to a job's node; the forward is added once the notebook's
- * end is known. extra: more -o options, NULL-ended, or NULL. Authenticates
+ * end is known. extra: more -o options, NULL-ended, or NULL (they come
+ * before the keepalives every such master has, so they win). Authenticates
  * in the foreground (prompts as ssh does unless c->batch), then ssh -f
  * puts it in the background.
  */
@@ -115,10 +116,15 @@ ssh_start_master(const struct conn *c, const char *const *extra)
 	argv[n++] = "ControlPersist=no";
 	argv[n++] = "-o";
 	argv[n++] = "ClearAllForwardings=yes";
-	for (; extra != NULL && *extra != NULL && n < MAX_ARGS - 4; extra++) {
+	for (; extra != NULL && *extra != NULL && n < MAX_ARGS - 8; extra++) {
 		argv[n++] = "-o";
 		argv[n++] = *extra;
 	}
+	/* It carries a forward: a dead link is noticed (the keeper heals). */
+	argv[n++] = "-o";
+	argv[n++] = "ServerAliveInterval=5";
+	argv[n++] = "-o";
+	argv[n++] = "ServerAliveCountMax=3";
 	argv[n++] = "--";
 	argv[n++] = c->host;
 	argv[n] = NULL;

@@ -98,6 +98,54 @@ free_port(const char *host, int *port, int note_fd)
 }
 
 /*
+ * A forward of 127.0.0.1:port to target on master (whose pid it is, from
+ * c), proven: the listener is that master's before the token goes through
+ * it to ask the notebook. 0, or -1 with why in err.
+ */
+static int
+forward_on(const struct conn *c, const char *host, pid_t master, int port,
+    const char *target, const char *token, char *err, size_t errlen)
+{
+	struct timespec nap = { 0, 50 * 1000 * 1000 };
+	int i;
+
+	if (ssh_forward(c, "forward", port, target) == -1) {
+		snprintf(err, errlen, "ssh refused to forward local port %d "
+		    "to %s", port, target);
+		return -1;
+	}
+	/* ssh says yes also to a forward it already had and never bound. */
+	if (!listener_is(port, master)) {
+		ssh_forward(c, "cancel", port, target);
+		snprintf(err, errlen, "local port %d is not held by our ssh "
+		    "(another program took it)", port);
+		return -1;
+	}
+	record(host, master, port, target);
+	for (i = 0; i < 60; i++) {
+		if (http_ok(port, "/api/status", token))
+			return 0;
+		nanosleep(&nap, NULL);
+	}
+	snprintf(err, errlen, "the notebook does not answer through local "
+	    "port %d", port);
+	return -1;
+}
+
+/* c, or the connection to res's job's node through it, in node. */
+static const struct conn *
+through(const struct conn *c, const struct remote_result *res,
+    struct conn *node, char *nctl, size_t nctllen, char *err, size_t errlen)
+{
+	if (strcmp(res->node, "-") != 0 && res->node[0] != '\0') {
+		if (node_conn(c, res, node, nctl, nctllen, err, errlen) == -1)
+			return NULL;
+		return node;
+	}
+	return c;
+}
+
+/*
  * Makes 127.0.0.1:*local reach the notebook through the master c: a
  * proven forward of ours if there is one, the session's own LocalForward
  * (session_forward: the translated config has one from *local to the
@@ -110,21 +158,17 @@ ensure_forward(const struct conn *c, const struct host_config *hc,
     const struct remote_result *res, int session_forward, int *local,
     int note_fd, char *err, size_t errlen)
 {
-	struct timespec nap = { 0, 50 * 1000 * 1000 };
 	char target[160], configured[32], nctl[PATH_MAX];
-	int port = *local, i;
+	int port = *local;
 	struct conn node;
 	pid_t master;
 
 	if (forward_proven(hc->host, res, local))
 		return 0;
 	/* A job's notebook: through a connection to its node. */
-	if (strcmp(res->node, "-") != 0 && res->node[0] != '\0') {
-		if (node_conn(c, res, &node, nctl, sizeof(nctl), err,
-		    errlen) == -1)
-			return -1;
-		c = &node;
-	}
+	if ((c = through(c, res, &node, nctl, sizeof(nctl), err,
+	    errlen)) == NULL)
+		return -1;
 	if ((master = ssh_master_pid(c)) == -1) {
 		snprintf(err, errlen, "no ssh master to forward through");
 		return -1;
@@ -145,27 +189,47 @@ ensure_forward(const struct conn *c, const struct host_config *hc,
 		snprintf(err, errlen, "no free local port from %d on", port);
 		return -1;
 	}
-	if (ssh_forward(c, "forward", port, target) == -1) {
-		snprintf(err, errlen, "ssh refused to forward local port %d "
-		    "to %s", port, target);
+	if (forward_on(c, hc->host, master, port, target, res->token, err,
+	    errlen) == -1)
+		return -1;
+	*local = port;
+	return 0;
+}
+
+/*
+ * The forward of a URL already given out, back through the master c (or
+ * its job's node): on that very port, never another, for the URL names it
+ * and a browser has it open. A port someone else holds now is refused, and
+ * nothing is sent there. 0, or -1 with why in err.
+ */
+int
+forward_again(const struct conn *c, const char *host,
+    const struct remote_result *res, int port, char *err, size_t errlen)
+{
+	char target[160], nctl[PATH_MAX];
+	struct conn node;
+	pid_t master;
+	int have;
+
+	if (forward_proven(host, res, &have) && have == port)
+		return 0;
+	if ((c = through(c, res, &node, nctl, sizeof(nctl), err,
+	    errlen)) == NULL)
+		return -1;
+	if ((master = ssh_master_pid(c)) == -1) {
+		snprintf(err, errlen, "no ssh master to forward through");
 		return -1;
 	}
-	/* ssh says yes also to a forward it already had and never bound. */
-	if (!listener_is(port, master)) {
-		ssh_forward(c, "cancel", port, target);
-		snprintf(err, errlen, "local port %d is not held by our ssh "
-		    "(another program took it)", port);
+	forward_target(res, target, sizeof(target));
+	if (listener_is(port, master)) {
+		record(host, master, port, target);
+		return 0;
+	}
+	if (!port_is_free(port)) {
+		snprintf(err, errlen, "local port %d is held by another "
+		    "program", port);
 		return -1;
 	}
-	record(hc->host, master, port, target);
-	for (i = 0; i < 60; i++) {
-		if (http_ok(port, "/api/status", res->token)) {
-			*local = port;
-			return 0;
-		}
-		nanosleep(&nap, NULL);
-	}
-	snprintf(err, errlen, "the notebook does not answer through local "
-	    "port %d", port);
-	return -1;
+	return forward_on(c, host, master, port, target, res->token, err,
+	    errlen);
 }

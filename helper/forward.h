@@ -23,5 +23,7 @@ int	forward_proven(const char *host, const struct remote_result *,
 int	ensure_forward(const struct conn *, const struct host_config *,
 	    const struct remote_result *, int session_forward, int *local,
 	    int note_fd, char *err, size_t errlen);
+int	forward_again(const struct conn *, const char *host,
+	    const struct remote_result *, int port, char *err, size_t errlen);
 
 #endif

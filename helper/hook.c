@@ -18,6 +18,7 @@
 #include "../common/number.h"
 #include "commands.h"
 #include "forward.h"
+#include "keeper.h"
 #include "progress.h"
 #include "remote.h"
 #include "state.h"
@@ -75,6 +76,8 @@ run_worker(const char *host, const char *ssh_config, const char *control,
 		return 1;
 	}
 	state_write(host, STATE_SESSION, ctl);
+	/* The forward the keeper gave up on: said once, here. */
+	keeper_tell_down(term, host);
 	memset(&c, 0, sizeof(c));
 	c.host = host;
 	c.config = ssh_config;
@@ -94,6 +97,8 @@ run_worker(const char *host, const char *ssh_config, const char *control,
 	}
 	print_ready(term, host, local_port, res.token, res.how,
 	    hc.opts.browser);
+	/* The URL outlives this session: something must keep it working. */
+	keeper_start(&hc);
 	return 0;
 }
 

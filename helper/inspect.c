@@ -96,7 +96,7 @@ cmd_list(int argc, char **argv)
 	struct host_config hc;
 	struct remote_result res;
 	struct conn c;
-	char **hosts, up[32], url[64];
+	char **hosts, up[32], url[64], says[288];
 	const char *state;
 	size_t n, i;
 	int json = 0, local, forwarded;
@@ -124,6 +124,8 @@ cmd_list(int argc, char **argv)
 		    forward_proven(hosts[i], &res, &local)))
 			local = local_port_of(hosts[i], hc.opts.local_port);
 		snprintf(url, sizeof(url), "http://127.0.0.1:%d/", local);
+		/* forwarded, not forwarded, or the keeper's reconnecting/down. */
+		forward_state(hosts[i], forwarded, says, sizeof(says));
 		if (json) {
 			printf("%s\n  {\"host\": ", i ? "," : "");
 			json_string(hosts[i]);
@@ -132,16 +134,22 @@ cmd_list(int argc, char **argv)
 				printf(", \"url\": \"%s\", \"folder\": ", url);
 				json_string(res.detail);
 				printf(", \"pid\": %ld, \"uptime\": %ld, "
-				    "\"kernels\": %d, \"forwarded\": %s",
-				    res.pid, res.uptime, res.kernels,
-				    forwarded ? "true" : "false");
+				    "\"kernels\": %d, \"forwarded\": %s, "
+				    "\"forward\": ", res.pid, res.uptime,
+				    res.kernels, forwarded ? "true" : "false");
+				json_string(says);
+			} else if (strcmp(says, "not forwarded") != 0) {
+				printf(", \"forward\": ");
+				json_string(says);
 			}
 			printf("}");
 		} else if (strcmp(state, "running") == 0)
 			printf("%-16s running  %s  %s  pid %ld  up %s  "
-			    "%d kernel%s\n", hosts[i], url, res.detail,
+			    "%d kernel%s  %s\n", hosts[i], url, res.detail,
 			    res.pid, duration(res.uptime, up, sizeof(up)),
-			    res.kernels, res.kernels == 1 ? "" : "s");
+			    res.kernels, res.kernels == 1 ? "" : "s", says);
+		else if (strcmp(says, "not forwarded") != 0)
+			printf("%-16s %s  %s\n", hosts[i], state, says);
 		else
 			printf("%-16s %s\n", hosts[i], state);
 		options_free(&hc.opts);

@@ -109,6 +109,9 @@ main(int argc, char **argv)
 		return state_check() == -1 ? 1 : cmd_hook(argc - 1, argv + 1);
 	if (strcmp(argv[1], "proxy") == 0)
 		return cmd_proxy(argc - 1, argv + 1);
+	/* The supervisor of a forward, started by the helper itself. */
+	if (strcmp(argv[1], "keep") == 0)
+		return state_check() == -1 ? 1 : cmd_keep(argc - 1, argv + 1);
 	if (strcmp(argv[1], "list") == 0)
 		return cmd_list(argc - 1, argv + 1);
 	if (strcmp(argv[1], "log") == 0) {

@@ -265,6 +265,38 @@ spawn_foreground(const char *const *argv, const char *host, int timeout)
 }
 
 /*
+ * Runs argv as a process of its own that outlives us: nobody's child, in
+ * a session of its own (no terminal that closes can hang it up), stdin and
+ * stdout on /dev/null, stderr into the host's log, no descriptor of ours.
+ * 0 once it is on its way, -1 if it could not be.
+ */
+int
+spawn_detached(const char *const *argv, const char *host)
+{
+	int fd;
+
+	if (!argv_ok(argv))
+		return -1;
+	switch (detach()) {
+	case -1:
+		return -1;
+	case 1:
+		return 0;
+	}
+	if ((fd = open("/dev/null", O_RDWR)) != -1) {
+		dup2(fd, 0);
+		dup2(fd, 1);
+	}
+	state_log_to_stderr(host);
+	for (fd = 3; fd < 1024; fd++)
+		close(fd);
+	signal(SIGHUP, SIG_DFL);
+	signal(SIGPIPE, SIG_DFL);
+	execv(argv[0], (char *const *)argv);
+	_exit(127);
+}
+
+/*
  * Double fork: returns 0 in a grandchild that is nobody's child and in no
  * session (the caller goes on there, and _exits), 1 in the caller once
  * the middle process is reaped, -1 if there is no process to be had.

@@ -58,7 +58,7 @@ check_eq concurrent-one-master "$(pgrep -u "$LAPTOP_USER" -x ssh | wc -l)" 1
 out=$(laptop jupyssh list 2>&1)
 pid=$(cut -d" " -f1 "$RSTATE/nb-18889.pid")
 case $out in
-"gpu-box          running  http://127.0.0.1:18889/  $REMOTE_HOME/project  pid $pid  up "*"  0 kernels") pass list ;;
+"gpu-box          running  http://127.0.0.1:18889/  $REMOTE_HOME/project  pid $pid  up "*"  0 kernels  forwarded") pass list ;;
 *) fail list "one line for gpu-box" "$out" ;;
 esac
 json=$(laptop jupyssh list --json 2>&1)

@@ -169,8 +169,8 @@ local_squatter_start() {
 }
 
 # Case 2b: the forward of "jupyssh start" is gone (its background master
-# died) and another laptop user takes the port of the last URL, answering
-# 200. "status" and "list --json" must not call that forwarded, nor send
+# died, its keeper before it) and another laptop user takes the port of
+# the last URL, answering 200. "status" and "list --json" must not call that forwarded, nor send
 # it the token to find out.
 local_squatter_status() {
 	local log=$SQ/local-status.log url token master out
@@ -182,6 +182,9 @@ local_squatter_status() {
 		reset_all
 		return
 	fi
+	# Nothing is to heal it: the keeper goes first, then the master.
+	pkill -u "$LAPTOP_USER" -f 'jupyssh keep '
+	wait_for 10 sh -c "! pgrep -u $LAPTOP_USER -f 'jupyssh keep ' >/dev/null"
 	master=$(pgrep -u "$LAPTOP_USER" -x ssh)
 	[ -n "$master" ] && kill -TERM $master # one or more pids
 	wait_for 10 sh -c "! ss -Hltn 'sport = :$LPORT' | grep -q ."

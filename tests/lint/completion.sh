@@ -37,13 +37,13 @@ chmod 600 "$tmp/.ssh/jupyter_config" "$tmp/.ssh/config" "$tmp/other_config"
 hosts="In-SSH-Config eq-box gpu-box lab-1 other spare"
 
 # The words the completions must offer first: what main() dispatches on,
-# but the internal "hook" and the short alias -h.
+# but the internal "hook" and "keep", and the short alias -h.
 words=$( {
 	sed -n '/commands\[\] = {/,/^[[:space:]]*};/s/^[[:space:]]*{ *"\([^"]*\)".*/\1/p' \
 	    helper/jupyssh.c
 	grep -o 'strcmp(argv\[1\], "[^"]*")' helper/jupyssh.c |
 	    sed 's/.*"\(.*\)")/\1/'
-} | grep -v -x -e hook -e -h | sort -u | tr '\n' ' ')
+} | grep -v -x -e hook -e keep -e -h | sort -u | tr '\n' ' ')
 
 # check NAME EXPECTED GOT
 check() {

@@ -27,13 +27,14 @@ else
 fi
 
 # The commands table of helper/jupyssh.c, and the words main() compares
-# argv[1] with (options, commands outside the table); "hook" is internal.
+# argv[1] with (options, commands outside the table); "hook" and "keep"
+# are internal.
 commands=$( {
 	sed -n '/commands\[\] = {/,/^[[:space:]]*};/s/^[[:space:]]*{ *"\([^"]*\)".*/\1/p' \
 	    helper/jupyssh.c
 	grep -o 'strcmp(argv\[1\], "[^"]*")' helper/jupyssh.c |
 	    sed 's/.*"\(.*\)")/\1/'
-} | grep -v '^hook$' | sort -u)
+} | grep -v -x -e hook -e keep | sort -u)
 if [ -z "$commands" ]; then
 	echo "FAIL: lint/man-commands: found no command in helper/jupyssh.c" \
 	    "(has its layout changed?)"
