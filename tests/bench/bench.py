@@ -205,6 +205,64 @@ def worker_rss():
         '%d')
 
 
+def keep_state():
+    try:
+        with open(LHOME + '/.local/state/jupyssh/gpu-box.keep') as f:
+            return f.read()
+    except OSError:
+        return ''
+
+
+def healing():
+    """Seconds from the link's return to the URL answering again, after a
+    reset (the transport killed) and a blackhole (it frozen, noticed by
+    keepalives), the way back closed meanwhile; the keeper's peak RSS."""
+    sock = ROOT + '/remote.sock'
+    reset()
+    rc, url, err = laptop_run(['jupyssh', 'start', 'gpu-box'])
+    url = url.strip()
+    if rc != 0:
+        raise RuntimeError('jupyssh start: ' + err)
+    times = {'reset': [], 'blackhole': []}
+    for _ in range(1 if QUICK else 3):
+        for kind in ('reset', 'blackhole'):
+            wait_http(url, time.monotonic(), 60)
+            pids = subprocess.run(['pgrep', '-u', LAPTOP, '-x', 'socat'],
+                                  stdout=subprocess.PIPE).stdout.split()
+            os.rename(sock, sock + '.off')
+            for pid in pids:
+                os.kill(int(pid), signal.SIGKILL if kind == 'reset'
+                        else signal.SIGSTOP)
+            t = time.monotonic()
+            while ' reconnecting ' not in keep_state():
+                if time.monotonic() - t > 90:
+                    raise RuntimeError('the keeper never noticed: ' +
+                                       keep_state())
+                time.sleep(0.1)
+            time.sleep(12)      # well into the backoff
+            t0 = time.monotonic()
+            os.rename(sock + '.off', sock)
+            times[kind].append(wait_http(url, t0, 120))
+            for pid in pids:
+                try:
+                    os.kill(int(pid), signal.SIGKILL)
+                except OSError:
+                    pass
+    for kind in ('reset', 'blackhole'):
+        row('URL answers again after a %s: s from the link\'s return '
+            '/ 10 s target' % kind, statistics.median(times[kind]), 10, 's',
+            '≤ 1.0')
+    peak = 0
+    for pid in subprocess.run(['pgrep', '-u', LAPTOP, '-f', 'jupyssh keep'],
+                              stdout=subprocess.PIPE).stdout.split():
+        with open('/proc/%s/status' % pid.decode()) as f:
+            m = re.search(r'VmHWM:\s+(\d+)', f.read())
+            peak = max(peak, int(m.group(1)))
+    reset()
+    row('keeper (jupyssh keep) peak RSS / 2 MiB target', peak, 2048, 'KiB',
+        '≤ 1.0', '%d')
+
+
 def throughput():
     size = (256 if QUICK else 1024) << 20
     bridge = subprocess.Popen(['socat', 'TCP4-LISTEN:22222,bind=127.0.0.1,'
@@ -282,6 +340,7 @@ def main():
     cold()
     warm()
     worker_rss()
+    healing()
     throughput()
     when = time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())
     with open(TOP + '/tests/bench/RESULTS.md', 'w') as f:
