@@ -104,6 +104,20 @@ check: all $(UNIT_TESTS)
 check-unit: all $(UNIT_TESTS)
 	tests/run unit
 
+# The OpenSSH clients users have: each built from ../shared/openssh beside
+# the repository into build/openssh (reused while its source is the same),
+# then tests/e2e/openssh.sh with each of them and with Debian's own.
+# Without the sources it says so and passes.
+check-openssh: all
+	@out=$$(tests/sandbox/build-openssh) || { echo "$$out"; \
+	    echo "FAIL: openssh/build: a client did not build"; exit 1; }; \
+	case $$out in SKIP:*) echo "$$out"; exit 0 ;; esac; \
+	clients=$$(echo "$$out" | \
+	    sed -n 's/^V_\([0-9]*\)_\([0-9]*\)_P\([0-9]*\) /\1.\2p\3=/p'); \
+	debian=$$(/usr/bin/ssh -V 2>&1 | sed -n 's/^OpenSSH_\([^ ,]*\).*/\1/p'); \
+	OPENSSH_CLIENTS="$$(echo $$clients) $$debian-debian=/usr/bin/ssh" \
+	    tests/run e2e openssh
+
 demo: all
 	examples/demo/run
 
@@ -274,5 +288,5 @@ fuzz: $(FUZZ)/fuzz_config $(FUZZ)/fuzz_protocol
 		-artifact_prefix=$(FUZZ)/ -print_final_stats=1 \
 		$(FUZZ)/protocol-corpus tests/fuzz/protocol-corpus
 
-.PHONY: all bench check check-unit check-sanitize demo fuzz install uninstall \
+.PHONY: all bench check check-unit check-openssh check-sanitize demo fuzz install uninstall \
 	clean

@@ -56,19 +56,32 @@ base_name(const char *path)
 
 /*
  * At load, from the constructor: is this ssh? Its command line is read
- * now, into static storage: no allocation, no file, no output.
+ * now, into static storage: no allocation, no file, no output. It is read
+ * as this client reads it: its getopt string and release are found in its
+ * own read-only data (no system call). Where the reading is in doubt, ssh
+ * is left alone; where ssh gives up on its command line, it gets no block.
  */
 int
 plan_init(int argc, char **argv)
 {
+	struct ssh_client client;
 	const char *disable;
+	int r;
 
 	if (argc <= 0 || argv == NULL || argv[0] == NULL ||
 	    strcmp(base_name(argv[0]), "ssh") != 0)
 		return 0;
 	disable = getenv("JUPYSSH_DISABLE");
-	plan.parsed = parse_ssh_args(argc, argv, &plan.args) == 0;
-	if (disable != NULL && *disable != '\0' && strcmp(disable, "0") != 0)
+	if (disable != NULL && *disable != '\0' && strcmp(disable, "0") != 0) {
+		plan.made = plan.off = 1;
+		return 1;
+	}
+	if (ssh_client_of_self(&client) == 0)
+		r = parse_ssh_args_as(&client, argc, argv, &plan.args);
+	else
+		r = parse_ssh_args(argc, argv, &plan.args);
+	plan.parsed = r == 0;
+	if (r == SSHARGS_DOUBT)
 		plan.made = plan.off = 1;
 	return 1;
 }
