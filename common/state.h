@@ -26,6 +26,8 @@
 #define STATE_CTL	"ctl"
 /* The control socket of the connection to a SLURM job's node (a socket). */
 #define STATE_NODE_CTL	"nctl"
+/* The node that connection goes to. */
+#define STATE_NODE	"node"
 /*
  * The forward proven ours, "MASTER_PID LOCAL_PORT TARGET": what status
  * believes while that master still holds the port, what "stop" cancels.

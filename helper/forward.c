@@ -34,7 +34,10 @@ forward_target(const struct remote_result *res, char *buf, size_t len)
 		    "127.0.0.1", res->port);
 }
 
-/* The state file "forward": MASTER_PID PORT TARGET. */
+/*
+ * The state file "forward": MASTER_PID PORT TARGET NODE. The node too: a
+ * job replaced on another node has a socket of the same path.
+ */
 int
 forward_recorded(const char *host, struct forward *f)
 {
@@ -43,8 +46,8 @@ forward_recorded(const char *host, struct forward *f)
 	int ok;
 
 	memset(f, 0, sizeof(*f));
-	ok = text != NULL && sscanf(text, "%15s %7s %159s", pid, port,
-	    f->target) == 3 && number_in(pid, 1, 0x7fffffffL, &v) == 0;
+	ok = text != NULL && sscanf(text, "%15s %7s %159s %63s", pid, port,
+	    f->target, f->node) == 4 && number_in(pid, 1, 0x7fffffffL, &v) == 0;
 	f->master = (pid_t)v;
 	ok = ok && number_in(port, 1, 65535, &v) == 0;
 	f->port = (int)v;
@@ -53,11 +56,13 @@ forward_recorded(const char *host, struct forward *f)
 }
 
 static void
-record(const char *host, pid_t master, int port, const char *target)
+record(const char *host, pid_t master, int port, const char *target,
+    const struct remote_result *res)
 {
-	char text[256];
+	char text[320];
 
-	snprintf(text, sizeof(text), "%ld %d %s", (long)master, port, target);
+	snprintf(text, sizeof(text), "%ld %d %s %s", (long)master, port, target,
+	    res->node[0] != '\0' ? res->node : "-");
 	state_write(host, STATE_FORWARD, text);
 }
 
@@ -73,6 +78,7 @@ forward_proven(const char *host, const struct remote_result *res, int *port)
 
 	forward_target(res, target, sizeof(target));
 	if (forward_recorded(host, &f) == -1 || strcmp(f.target, target) != 0 ||
+	    strcmp(f.node, res->node[0] != '\0' ? res->node : "-") != 0 ||
 	    !listener_is(f.port, f.master))
 		return 0;
 	*port = f.port;
@@ -104,7 +110,8 @@ free_port(const char *host, int *port, int note_fd)
  */
 static int
 forward_on(const struct conn *c, const char *host, pid_t master, int port,
-    const char *target, const char *token, char *err, size_t errlen)
+    const char *target, const struct remote_result *res, char *err,
+    size_t errlen)
 {
 	struct timespec nap = { 0, 50 * 1000 * 1000 };
 	int i;
@@ -121,9 +128,9 @@ forward_on(const struct conn *c, const char *host, pid_t master, int port,
 		    "(another program took it)", port);
 		return -1;
 	}
-	record(host, master, port, target);
+	record(host, master, port, target, res);
 	for (i = 0; i < 60; i++) {
-		if (http_ok(port, "/api/status", token))
+		if (http_ok(port, "/api/status", res->token))
 			return 0;
 		nanosleep(&nap, NULL);
 	}
@@ -179,7 +186,7 @@ ensure_forward(const struct conn *c, const struct host_config *hc,
 	if (session_forward) {
 		if (strcmp(target, configured) == 0 &&
 		    listener_is(port, master)) {
-			record(hc->host, master, port, target);
+			record(hc->host, master, port, target, res);
 			return 0;
 		}
 		/* It leads elsewhere, or was never bound: not for a token. */
@@ -189,7 +196,7 @@ ensure_forward(const struct conn *c, const struct host_config *hc,
 		snprintf(err, errlen, "no free local port from %d on", port);
 		return -1;
 	}
-	if (forward_on(c, hc->host, master, port, target, res->token, err,
+	if (forward_on(c, hc->host, master, port, target, res, err,
 	    errlen) == -1)
 		return -1;
 	*local = port;
@@ -222,7 +229,7 @@ forward_again(const struct conn *c, const char *host,
 	}
 	forward_target(res, target, sizeof(target));
 	if (listener_is(port, master)) {
-		record(host, master, port, target);
+		record(host, master, port, target, res);
 		return 0;
 	}
 	if (!port_is_free(port)) {
@@ -230,6 +237,6 @@ forward_again(const struct conn *c, const char *host,
 		    "program", port);
 		return -1;
 	}
-	return forward_on(c, host, master, port, target, res->token, err,
+	return forward_on(c, host, master, port, target, res, err,
 	    errlen);
 }

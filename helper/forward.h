@@ -14,6 +14,7 @@ struct forward {
 	pid_t	master;
 	int	port;
 	char	target[160];
+	char	node[64];	/* a job's node, or "-" */
 };
 
 void	forward_target(const struct remote_result *, char *buf, size_t len);

@@ -81,8 +81,16 @@ node_conn(const struct conn *login, const struct remote_result *res,
 		return -1;
 	}
 	node->control = ctl;
-	if (access(ctl, F_OK) == 0 && ssh_control(node, "check") == 0)
-		return 0;
+	/* Up, and to this job's node: a replaced job may run elsewhere. */
+	if (access(ctl, F_OK) == 0 && ssh_control(node, "check") == 0) {
+		char *to = state_read(login->host, STATE_NODE);
+		int same = to != NULL && strcmp(to, res->node) == 0;
+
+		free(to);
+		if (same)
+			return 0;
+		ssh_control(node, "exit");
+	}
 	unlink(ctl);
 	if (proxy_command(login, proxy, sizeof(proxy)) == -1) {
 		snprintf(err, errlen, "paths too long for a ProxyCommand");
@@ -94,6 +102,7 @@ node_conn(const struct conn *login, const struct remote_result *res,
 	extra[1] = alias;
 	extra[2] = proxy;
 	extra[3] = NULL;
+	state_write(login->host, STATE_NODE, res->node);
 	if (ssh_start_master(node, extra) == -1) {
 		char *why = state_last_line(login->host, STATE_LOG), vis[256];
 
@@ -122,4 +131,5 @@ node_conn_end(const char *host)
 	c.control = ctl;
 	ssh_control(&c, "exit");
 	unlink(ctl);
+	state_remove(host, STATE_NODE);
 }
