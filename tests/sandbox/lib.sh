@@ -1,6 +1,15 @@
 # Shared by sandbox.sh and cluster.sh: messages, quiet commands, pid files,
 # namespaces, waiting. The sourcing script sets ME (its name in messages).
 
+# The daemons started here keep nothing of the caller's open: a lock held
+# around a test run would otherwise outlive the run in them. (255 is
+# bash's own hold on the running script.)
+for _fd in /proc/$$/fd/*; do
+	_fd=${_fd##*/}
+	[ "$_fd" -gt 2 ] 2>/dev/null && [ "$_fd" -lt 255 ] && eval "exec $_fd>&-"
+done
+unset _fd
+
 fatal() {
 	echo "$ME: $*" >&2
 	exit 1
