@@ -9,17 +9,24 @@
 #
 # Layout: network namespaces jsc-login (bridge 10.250.0.1/24, slurmctld
 # as host "ctl", sshd as host "login"), jsc-n1 (10.250.0.11) and jsc-n2
-# (10.250.0.12), each with a slurmd; one munged in the root namespace.
-# Partitions: debug (n1,n2; default) and gpu (n2).  All namespaces share
-# the filesystem, so the cluster user's home is the same on every node.
+# (10.250.0.12), each with a slurmd and an sshd on its address port 22
+# (hosts n1, n2); one munged in the root namespace.  Partitions: debug
+# (n1,n2; default) and gpu (n2).  All namespaces share the filesystem, so
+# the cluster users' homes are the same on every node.  Users: jsclu, who
+# logs in with ssh, and jsclu2, another user of the cluster who does not
+# (tests run commands as it with runuser), to show what one user cannot
+# reach of another's.
 # The root namespace gets a blackhole route for 10.250.0.0/16 so that no
 # packet to a node address can leave the machine; nothing here sends
 # traffic from the root namespace to those addresses.
 #
 # The login node is reached through $ROOT/login.sock (socat into the
 # login namespace's 127.0.0.1:22); $ROOT/ssh_config_snippet and
-# $ROOT/known_hosts (host name "jupyssh-cluster") say how.  $ROOT/env is
-# sourceable and lists the names and paths.
+# $ROOT/known_hosts (host name "jupyssh-cluster") say how.  A compute
+# node is reached from the login node (ssh -W through the login
+# connection); known_hosts has its key under its name, n1 or n2.  The
+# sshds are in cluster-sshd.sh.  $ROOT/env is sourceable and lists the
+# names and paths.
 #
 # Silent on success; errors go to stderr as "cluster: reason", exit 1.
 
@@ -30,6 +37,9 @@ NETNS_N2=jsc-n2
 NETNSES="$NETNS_LOGIN $NETNS_N1 $NETNS_N2"
 CLUSTER_USER=jsclu
 CLUSTER_HOME=/home/$CLUSTER_USER
+OTHER_CLUSTER_USER=jsclu2
+OTHER_CLUSTER_HOME=/home/$OTHER_CLUSTER_USER
+CLUSTER_USERS="$CLUSTER_USER $OTHER_CLUSTER_USER"
 SLURM_CONF=$ROOT/slurm.conf
 LOGIN_SOCK=$ROOT/login.sock
 LOGIN_ADDR=10.250.0.1
@@ -39,14 +49,6 @@ NET=10.250.0.0/16
 BRIDGE=jscbr0
 MUNGE_DIR=$ROOT/munge
 MUNGE_SOCK=$MUNGE_DIR/munge.socket
-SSHD_CONFIG=$ROOT/sshd/sshd_config
-HOSTKEY=$ROOT/sshd/ssh_host_ed25519_key
-HOSTKEY_PUB=$HOSTKEY.pub
-HOSTKEY_ALIAS=jupyssh-cluster
-OWN_KEY=$ROOT/keys/id_ed25519
-KNOWN_HOSTS=$ROOT/known_hosts
-# Authorised too when it exists: the main sandbox's laptop user.
-LAPTOP_PUB=/home/jslaptop/.ssh/id_ed25519.pub
 
 PATH=/usr/sbin:/usr/bin:/sbin:/bin
 export PATH
@@ -54,6 +56,7 @@ umask 022
 
 ME=cluster
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/cluster-sshd.sh"
 
 # Run a command in namespace $1's network only.  Not "ip netns exec": it
 # also remounts /sys, and slurmd 22.05 then dies ("No filesystem mounted
@@ -125,16 +128,12 @@ our_stepds() {
 # command lines that name our paths, for when pidfiles are gone.
 kill_daemons() {
 	local pid n
-	pid=$(live_pid "$ROOT/sshd/sshd.pid" "$SSHD_CONFIG") && kill -KILL "$pid" 2>/dev/null
-	pid=$(live_pid "$ROOT/socat.pid" "UNIX-LISTEN:$ROOT/") && kill -KILL "$pid" 2>/dev/null
+	kill_sshds
 	pid=$(live_pid "$ROOT/run/slurmctld.pid" "slurmctld -f $SLURM_CONF") && kill -KILL "$pid" 2>/dev/null
 	for n in n1 n2; do
 		pid=$(live_pid "$ROOT/run/slurmd.$n.pid" "slurmd -f $SLURM_CONF") && kill -KILL "$pid" 2>/dev/null
 	done
 	pid=$(live_pid "$MUNGE_DIR/munged.pid" "--socket=$MUNGE_SOCK") && kill -KILL "$pid" 2>/dev/null
-	# sshd rewrites its title to "sshd: /usr/sbin/sshd -f ...".
-	pkill -KILL -f "sshd -f $SSHD_CONFIG" 2>/dev/null
-	pkill -KILL -f "^socat UNIX-LISTEN:$ROOT/" 2>/dev/null
 	pkill -KILL -f "^(/usr/sbin/)?slurmctld -f $SLURM_CONF" 2>/dev/null
 	pkill -KILL -f "^(/usr/sbin/)?slurmd -f $SLURM_CONF" 2>/dev/null
 	pkill -KILL -f "^(/usr/sbin/)?munged .*--socket=$MUNGE_SOCK" 2>/dev/null
@@ -144,7 +143,7 @@ kill_daemons() {
 }
 
 our_daemons_alive() {
-	pgrep -f "sshd -f $SSHD_CONFIG|^socat UNIX-LISTEN:$ROOT/|^(/usr/sbin/)?slurm(ctld|d) -f $SLURM_CONF|^(/usr/sbin/)?munged .*--socket=$MUNGE_SOCK" >/dev/null 2>&1 ||
+	pgrep -f "$SSHD_PROCS|^(/usr/sbin/)?slurm(ctld|d) -f $SLURM_CONF|^(/usr/sbin/)?munged .*--socket=$MUNGE_SOCK" >/dev/null 2>&1 ||
 	    [ -n "$(our_stepds)" ]
 }
 
@@ -155,7 +154,7 @@ daemons_gone() {
 }
 
 do_down() {
-	local ns ids end u=$CLUSTER_USER
+	local ns ids end u
 
 	# Cancel jobs while the controller can still tell the nodes to end
 	# them gracefully; only if it is alive, and bounded (about 9 s even
@@ -180,11 +179,12 @@ do_down() {
 	# Anything else in our namespaces (slurmstepd, jobs, ssh sessions).
 	wait_for 50 kill_ns_procs ||
 		fatal "processes in our namespaces survive SIGKILL: $(live_ns_procs | tr '\n' ' ')"
-	if user_exists "$u"; then
+	for u in $CLUSTER_USERS; do
+		user_exists "$u" || continue
 		# A dying process may have forked meanwhile: repeat, bounded 5 s.
 		wait_for 50 kill_user_procs "$u" ||
 			fatal "processes of $u survive SIGKILL: $(live_procs_of "$u" | tr '\n' ' ')"
-	fi
+	done
 
 	# The bridge and veths live inside the namespaces and go with them.
 	for ns in $NETNSES; do
@@ -203,17 +203,19 @@ do_down() {
 		try "ip route del blackhole $NET" ip route del blackhole "$NET"
 	fi
 
-	# userdel warns on stderr about missing mail spools: not an error.
-	if user_exists "$u"; then
-		userdel -r -f "$u" >/dev/null 2>&1
-		user_exists "$u" && fatal "userdel $u failed"
-	fi
-	# A half-deleted user may leave its group, home or spool behind,
-	# which would make the next useradd fail.
-	if getent group "$u" >/dev/null; then
-		try "groupdel $u" groupdel "$u"
-	fi
-	rm -rf "/home/${u:?}" "/var/mail/${u:?}"
+	for u in $CLUSTER_USERS; do
+		# userdel warns on stderr about missing mail spools: not an error.
+		if user_exists "$u"; then
+			userdel -r -f "$u" >/dev/null 2>&1
+			user_exists "$u" && fatal "userdel $u failed"
+		fi
+		# A half-deleted user may leave its group, home or spool behind,
+		# which would make the next useradd fail.
+		if getent group "$u" >/dev/null; then
+			try "groupdel $u" groupdel "$u"
+		fi
+		rm -rf "/home/${u:?}" "/var/mail/${u:?}"
+	done
 
 	rm -rf "$ROOT" || fatal "cannot remove $ROOT"
 }
@@ -301,35 +303,8 @@ start_slurmd() {
 		fatal "slurmd on $n failed: $(tail -n 1 "$ROOT/log/slurmd.$n.out")"
 }
 
-write_sshd_config() {
-	cat >"$SSHD_CONFIG" <<EOF
-ListenAddress 127.0.0.1:22
-ListenAddress $LOGIN_ADDR:22
-HostKey $HOSTKEY
-PidFile $ROOT/sshd/sshd.pid
-UsePAM no
-PasswordAuthentication no
-KbdInteractiveAuthentication no
-PubkeyAuthentication yes
-AllowUsers $CLUSTER_USER
-# The main sandbox makes a new laptop key at each of its "up": read it at
-# each login, so the cluster need not be rebuilt after that.
-AuthorizedKeysCommand /bin/cat $LAPTOP_PUB
-AuthorizedKeysCommandUser root
-AllowTcpForwarding yes
-AllowStreamLocalForwarding yes
-StrictModes yes
-MaxSessions 50
-MaxStartups 50:30:100
-LogLevel VERBOSE
-# Remote commands must find SLURM without a login shell.
-SetEnv SLURM_CONF=$SLURM_CONF
-Subsystem sftp /usr/lib/openssh/sftp-server
-EOF
-}
-
 do_up() {
-	local c laptop
+	local c
 
 	[ "$(id -u)" = 0 ] || fatal "must run as root"
 	for c in sshd ssh-keygen socat ip ss nsenter unshare useradd munged mungekey \
@@ -349,6 +324,10 @@ do_up() {
 	try "useradd $CLUSTER_USER" useradd -m -s /bin/bash "$CLUSTER_USER"
 	try "usermod -p $CLUSTER_USER" usermod -p '*' "$CLUSTER_USER"
 	chmod 0700 "$CLUSTER_HOME" || fatal "cannot chmod $CLUSTER_HOME"
+	# Another user of the cluster, who never logs in with ssh (so its
+	# password stays locked): same shared /home, home as private.
+	try "useradd $OTHER_CLUSTER_USER" useradd -m -s /bin/bash "$OTHER_CLUSTER_USER"
+	chmod 0700 "$OTHER_CLUSTER_HOME" || fatal "cannot chmod $OTHER_CLUSTER_HOME"
 
 	# The network: nothing of it routes off the machine.
 	try "blackhole route" ip route add blackhole "$NET"
@@ -373,55 +352,10 @@ do_up() {
 	wait_for 200 nodes_idle ||
 		fatal "nodes not idle after 20 s: $(slurm_cmd sinfo -h -N -o '%N %T' 2>&1 | sort -u | tr '\n' ' ')"
 
-	# The login node's sshd, and the bridge from the Unix socket to it.
-	try "ssh-keygen (host key)" ssh-keygen -q -t ed25519 -N '' \
-		-C jupyssh-cluster-host -f "$HOSTKEY"
-	write_sshd_config
-	install -d -m 0755 /run/sshd || fatal "cannot create /run/sshd"
-	try "sshd -t (config check)" /usr/sbin/sshd -t -f "$SSHD_CONFIG"
-	in_ns "$NETNS_LOGIN" unshare --uts sh -c \
-		"hostname login && exec /usr/sbin/sshd -f $SSHD_CONFIG -E $ROOT/sshd/sshd.log" \
-		</dev/null >/dev/null 2>&1 ||
-		fatal "sshd failed: $(tail -n 1 "$ROOT/sshd/sshd.log" 2>/dev/null)"
-	wait_for 50 listening "$NETNS_LOGIN" 22 ||
-		fatal "sshd not listening after 5 s: $(tail -n 1 "$ROOT/sshd/sshd.log" 2>/dev/null)"
-	ip netns exec "$NETNS_LOGIN" socat "UNIX-LISTEN:$LOGIN_SOCK,fork,mode=0666" \
-		TCP:127.0.0.1:22 </dev/null >/dev/null 2>"$ROOT/socat.log" &
-	echo $! >"$ROOT/socat.pid"
-	wait_for 50 test -S "$LOGIN_SOCK" ||
-		fatal "socat socket $LOGIN_SOCK not there after 5 s: $(tail -n 1 "$ROOT/socat.log")"
-
-	# Keys: ours (root-only), and the sandbox laptop user's if it has one.
-	try "ssh-keygen (own key)" ssh-keygen -q -t ed25519 -N '' \
-		-C "root@jupyssh-cluster-tests" -f "$OWN_KEY"
-	install -d -m 0700 -o "$CLUSTER_USER" -g "$CLUSTER_USER" "$CLUSTER_HOME/.ssh" ||
-		fatal "cannot create $CLUSTER_HOME/.ssh"
-	# The laptop key comes and goes with the main sandbox: take it if it
-	# is there now, skip it if not.
-	laptop=$(cat "$LAPTOP_PUB" 2>/dev/null)
-	case $laptop in ssh-*) ;; *) laptop= ;; esac
-	{
-		cat "$OWN_KEY.pub" &&
-		if [ -n "$laptop" ]; then echo "$laptop"; fi
-	} >"$ROOT/authorized_keys" || fatal "cannot write the authorized keys"
-	install -m 0600 -o "$CLUSTER_USER" -g "$CLUSTER_USER" "$ROOT/authorized_keys" \
-		"$CLUSTER_HOME/.ssh/authorized_keys" ||
-		fatal "cannot write $CLUSTER_HOME/.ssh/authorized_keys"
-	rm -f "$ROOT/authorized_keys"
-
-	echo "$HOSTKEY_ALIAS $(cut -d' ' -f1,2 "$HOSTKEY_PUB")" >"$KNOWN_HOSTS" ||
-		fatal "cannot write $KNOWN_HOSTS"
-	cat >"$ROOT/ssh_config_snippet" <<EOF
-Host cluster
-    HostName cluster
-    HostKeyAlias $HOSTKEY_ALIAS
-    User $CLUSTER_USER
-    ProxyCommand socat - UNIX-CONNECT:$LOGIN_SOCK
-    IdentityFile ~/.ssh/id_ed25519
-    IdentitiesOnly yes
-    StrictHostKeyChecking yes
-    BatchMode yes
-EOF
+	# The sshds (login node, and each compute node), then the keys,
+	# known_hosts and the ssh_config snippet.
+	up_sshds
+	up_ssh_files
 
 	# Written last: its presence means up finished.
 	cat >"$ROOT/env.tmp" <<EOF
@@ -431,24 +365,31 @@ NETNS_N1=$NETNS_N1
 NETNS_N2=$NETNS_N2
 CLUSTER_USER=$CLUSTER_USER
 CLUSTER_HOME=$CLUSTER_HOME
+OTHER_CLUSTER_USER=$OTHER_CLUSTER_USER
+OTHER_CLUSTER_HOME=$OTHER_CLUSTER_HOME
 SLURM_CONF=$SLURM_CONF
 LOGIN_SOCK=$LOGIN_SOCK
 LOGIN_ADDR=$LOGIN_ADDR
 N1_ADDR=$N1_ADDR
 N2_ADDR=$N2_ADDR
 HOSTKEY_PUB=$HOSTKEY_PUB
+N1_HOSTKEY_PUB=$(node_sshd n1 host_ed25519_key).pub
+N2_HOSTKEY_PUB=$(node_sshd n2 host_ed25519_key).pub
+KNOWN_HOSTS=$KNOWN_HOSTS
 EOF
 	mv "$ROOT/env.tmp" "$ROOT/env" || fatal "cannot write $ROOT/env"
 }
 
 do_status() {
-	local ok=0 bad=0 pid ns n
+	local ok=0 bad=0 pid ns n u
 
-	if user_exists "$CLUSTER_USER"; then
-		report OK "user $CLUSTER_USER: uid $(id -u "$CLUSTER_USER"), $(live_procs_of "$CLUSTER_USER" | wc -l) processes"
-	else
-		report BAD "user $CLUSTER_USER: absent"
-	fi
+	for u in $CLUSTER_USERS; do
+		if user_exists "$u"; then
+			report OK "user $u: uid $(id -u "$u"), $(live_procs_of "$u" | wc -l) processes"
+		else
+			report BAD "user $u: absent"
+		fi
+	done
 	for ns in $NETNSES; do
 		if netns_exists "$ns"; then
 			report OK "netns $ns: present"
@@ -490,21 +431,7 @@ do_status() {
 	else
 		report BAD "nodes: unknown"
 	fi
-	if pid=$(live_pid "$ROOT/sshd/sshd.pid" "$SSHD_CONFIG"); then
-		report OK "sshd: running, pid $pid"
-	else
-		report BAD "sshd: not running"
-	fi
-	if pid=$(live_pid "$ROOT/socat.pid" "UNIX-LISTEN:$ROOT/"); then
-		report OK "socat: running, pid $pid"
-	else
-		report BAD "socat: not running"
-	fi
-	if [ -S "$LOGIN_SOCK" ]; then
-		report OK "socket $LOGIN_SOCK: present"
-	else
-		report BAD "socket $LOGIN_SOCK: absent"
-	fi
+	status_sshds
 	# up writes env last: its absence means up did not finish.
 	if [ -f "$ROOT/env" ]; then
 		report OK "env $ROOT/env: present"
