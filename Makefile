@@ -25,10 +25,12 @@ HELPER_SRC = helper/jupyssh.c helper/browser.c helper/commands.c helper/hook.c \
 	helper/sshcmd.c helper/spawn.c helper/progress.c helper/protocol.c \
 	helper/vis.c helper/listener.c helper/nodehop.c \
 	helper/settings.c helper/keeper.c \
+	helper/doctor.c helper/doctor_local.c helper/doctor_remote.c \
 	helper/util.c
 HELPER_H = helper/commands.h helper/remote.h helper/state.h helper/util.h \
 	helper/forward.h helper/listener.h helper/progress.h helper/protocol.h \
-	helper/spawn.h helper/vis.h helper/nodehop.h helper/keeper.h
+	helper/spawn.h helper/vis.h helper/nodehop.h helper/keeper.h \
+	helper/doctor.h
 
 SHIM = shim/libjupyssh.so
 HELPER = helper/jupyssh

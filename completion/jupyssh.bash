@@ -66,12 +66,15 @@ _jupyssh()
 	COMPREPLY=()
 	case $COMP_CWORD in
 	1)
-		words='start stop url status list log proxy -G --help --version'
+		words='start stop url status list log doctor proxy -G --help --version'
 		;;
 	2)
 		case ${COMP_WORDS[1]} in
 		start|stop|url|status|-G)
 			words=$(_jupyssh_hosts)
+			;;
+		doctor)
+			words="--json $(_jupyssh_hosts)"
 			;;
 		log)
 			words="-f $(_jupyssh_hosts)"
@@ -85,8 +88,14 @@ _jupyssh()
 		esac
 		;;
 	3)
-		[[ ${COMP_WORDS[1]} == log && ${COMP_WORDS[2]} == -f ]] &&
-		    words=$(_jupyssh_hosts)
+		case ${COMP_WORDS[1]}:${COMP_WORDS[2]} in
+		log:-f|doctor:--json)
+			words=$(_jupyssh_hosts)
+			;;
+		doctor:*)
+			words=--json
+			;;
+		esac
 		;;
 	esac
 	[[ -n $words ]] &&

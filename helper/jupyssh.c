@@ -9,6 +9,7 @@
 
 #include "../common/hostname.h"
 #include "commands.h"
+#include "doctor.h"
 #include "state.h"
 #include "util.h"
 #include "vis.h"
@@ -22,6 +23,8 @@ static const char usage_text[] =
     "       jupyssh list [--json]  every configured host's notebook\n"
     "       jupyssh log [-f] host  the notebook's log on the remote\n"
     "       jupyssh -G host        the settings that apply to host\n"
+    "       jupyssh doctor host [--json]\n"
+    "                              check every link to a working URL\n"
     "       jupyssh proxy [-J jump] [-t secs] host port [alias]\n"
     "                              ProxyCommand mode, without the library\n"
     "       jupyssh --help | --version\n";
@@ -119,6 +122,13 @@ main(int argc, char **argv)
 			usage();
 		host_arg(argv[argc - 1]);
 		return cmd_log(argc - 1, argv + 1);
+	}
+	if (strcmp(argv[1], "doctor") == 0) {
+		if (argc < 3 || argc > 4)
+			usage();
+		host_arg(argv[argc == 4 && strcmp(argv[2], "--json") == 0 ?
+		    3 : 2]);
+		return cmd_doctor(argc - 1, argv + 1);
 	}
 	if (strcmp(argv[1], "-G") == 0) {
 		if (argc != 3)

@@ -1,0 +1,481 @@
+/*
+ * jupyssh doctor, the remote's links, over one master of our own (in a
+ * private folder, BatchMode: it never prompts): the login, the check
+ * script (folder, env, Jupyter, the ports there, the scheduler; it starts
+ * nothing and is sent no token), and a real test forward through the
+ * master, whose log says whether the server refused it.
+ */
+#include <sys/socket.h>
+#include <sys/stat.h>
+
+#include <netinet/in.h>
+#include <arpa/inet.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "doctor.h"
+#include "spawn.h"
+#include "util.h"
+
+#define LOG_LEN	32768
+
+/* Our master's log (ssh -E), from offset on, into buf. */
+static size_t
+master_log(const struct doctor *d, long offset, char *buf, size_t len)
+{
+	char path[sizeof(d->tmp) + 16];
+	size_t n = 0;
+	FILE *f;
+
+	buf[0] = '\0';
+	snprintf(path, sizeof(path), "%s/ssh.log", d->tmp);
+	if ((f = fopen(path, "re")) == NULL)
+		return 0;
+	if (fseek(f, offset, SEEK_SET) == 0)
+		n = fread(buf, 1, len - 1, f);
+	buf[n] = '\0';
+	fclose(f);
+	return n;
+}
+
+/* The last non-empty line of text, into buf. */
+static const char *
+last_line(const char *text, char *buf, size_t len)
+{
+	const char *end = text + strlen(text), *start;
+
+	while (end > text && (end[-1] == '\n' || end[-1] == '\r'))
+		end--;
+	for (start = end; start > text && start[-1] != '\n'; start--)
+		;
+	snprintf(buf, len, "%.*s", (int)(end - start), start);
+	return buf;
+}
+
+/* The remote's links from "from" on, not checked, and why. */
+static void
+skip_remote(struct doctor *d, const char *from, const char *why)
+{
+	static const char *const links[] = { "folder", "env", "jupyter",
+	    "remote-port", "forward", NULL };
+	int i;
+
+	for (i = 0; links[i] != NULL && strcmp(links[i], from) != 0; i++)
+		;
+	for (; links[i] != NULL; i++)
+		doctor_say(d, links[i], V_SKIP, NULL, "%s", why);
+}
+
+/* How often a login asks, when ssh cannot get in without asking. */
+static void
+say_prompt(struct doctor *d, const char *what, const char *fix)
+{
+	doctor_say(d, "login", V_FAIL, fix, "ssh would prompt (%s): once for "
+	    "each new connection to %s (a second login while one is open "
+	    "shares it, and so do jupyssh's own steps)%s", what, d->host,
+	    d->hc.opts.scheduler == SCHEDULER_SLURM ? ", and once more for "
+	    "the job's node" : "");
+}
+
+static int
+login(struct doctor *d)
+{
+	const char *argv[32], *ssh = getenv("JUPYSSH_SSH");
+	char ctl[sizeof(d->tmp) + 8], log[sizeof(d->tmp) + 16];
+	char copt[sizeof(ctl) + 16], out[LOG_LEN], line[512], *p, *q;
+	int n = 0;
+
+	snprintf(d->tmp, sizeof(d->tmp), "/tmp/jupyssh-doctor.XXXXXX");
+	if (mkdtemp(d->tmp) == NULL) {
+		d->tmp[0] = '\0';
+		doctor_say(d, "login", V_FAIL, NULL, "cannot make a private "
+		    "folder in /tmp: %s", strerror(errno));
+		return -1;
+	}
+	snprintf(ctl, sizeof(ctl), "%s/ctl", d->tmp);
+	snprintf(log, sizeof(log), "%s/ssh.log", d->tmp);
+	snprintf(copt, sizeof(copt), "ControlPath=%s", ctl);
+	argv[n++] = ssh != NULL && *ssh != '\0' ? ssh : "ssh";
+	argv[n++] = "-o"; argv[n++] = copt;
+	argv[n++] = "-o"; argv[n++] = "PermitLocalCommand=no";
+	argv[n++] = "-o"; argv[n++] = "BatchMode=yes";
+	argv[n++] = "-o"; argv[n++] = "ConnectTimeout=20";
+	argv[n++] = "-o"; argv[n++] = "LogLevel=VERBOSE";
+	argv[n++] = "-o"; argv[n++] = "ControlMaster=yes";
+	argv[n++] = "-o"; argv[n++] = "ControlPersist=no";
+	argv[n++] = "-o"; argv[n++] = "ClearAllForwardings=yes";
+	argv[n++] = "-E"; argv[n++] = log;
+	argv[n++] = "-f"; argv[n++] = "-N";
+	argv[n++] = "--"; argv[n++] = d->host;
+	argv[n] = NULL;
+	memset(&d->conn, 0, sizeof(d->conn));
+	d->conn.host = d->host;
+	d->conn.control = strdup(ctl);
+	d->conn.batch = 1;
+	if (d->conn.control != NULL && spawn_foreground(argv, d->host, 60) ==
+	    0 && ssh_control(&d->conn, "check") == 0) {
+		d->master = 1;
+		master_log(d, 0, out, sizeof(out));
+		if ((p = strstr(out, " using \"")) != NULL &&
+		    (q = strchr(p + 8, '"')) != NULL)
+			*q = '\0';
+		doctor_say(d, "login", V_OK, NULL, "ssh reaches %s without a "
+		    "prompt%s%s%s", d->host, p ? " (" : "", p ? p + 8 : "",
+		    p ? ")" : "");
+		return 0;
+	}
+	master_log(d, 0, out, sizeof(out));
+	if ((p = strstr(out, "Permission denied (")) != NULL) {
+		q = p + 19;
+		snprintf(line, sizeof(line), "%.*s", (int)strcspn(q, ")"), q);
+		say_prompt(d, line, "let a key in without typing: ssh-copy-id "
+		    "to the host, and ssh-add a key that has a passphrase; "
+		    "until then type it at each login");
+	} else if (strstr(out, "IDENTIFICATION HAS CHANGED") != NULL)
+		doctor_say(d, "login", V_FAIL, "find out why; if the change "
+		    "is expected, ssh-keygen -R the host and accept the new "
+		    "key", "the host key of %s has changed: ssh refuses it",
+		    d->host);
+	else if (strstr(out, "Host key verification failed") != NULL)
+		say_prompt(d, "to accept an unknown host key", "ssh to the host "
+		    "once and check the key it shows, or add it to "
+		    "~/.ssh/known_hosts");
+	else
+		doctor_say(d, "login", V_FAIL, "check the host's name, "
+		    "HostName, ProxyCommand and the network", "ssh cannot "
+		    "reach %s: %s", d->host, out[0] ? last_line(out, line,
+		    sizeof(line)) : "no reason given");
+	return -1;
+}
+
+/* The check script's words, a line each. */
+static void
+say_checked(struct doctor *d)
+{
+	const struct remote_check *c = &d->res.check;
+	const struct jupyter_options *o = &d->hc.opts;
+	const char *why = d->res.detail, *dir = o->directory ? o->directory :
+	    "~";
+	int taken = 0;	/* the detail belongs to an earlier line */
+
+	if (strcmp(c->folder, "ok") == 0)
+		doctor_say(d, "folder", V_OK, NULL, "%s exists on %s", dir,
+		    d->host);
+	else {
+		taken = 1;
+		doctor_say(d, "folder", V_FAIL, "create it on the host, or "
+		    "correct JupyterDirectory", "%s", why);
+	}
+	if (strcmp(c->env, "none") == 0)
+		doctor_say(d, "env", V_OK, NULL, "no JupyterEnv: the remote "
+		    "login's own PATH");
+	else if (strcmp(c->env, "ok") == 0)
+		doctor_say(d, "env", V_OK, NULL, "%s activates", o->env);
+	else if (strcmp(c->env, "failed") == 0) {
+		taken = 1;
+		doctor_say(d, "env", V_FAIL, "create it there (python3 -m venv "
+		    "PATH, then PATH/bin/pip install notebook), or correct "
+		    "JupyterEnv", "%s", why);
+	} else
+		doctor_say(d, "env", V_SKIP, NULL, "not reached");
+	if (strcmp(c->command, "ok") == 0 && strcmp(c->version, "-") != 0)
+		doctor_say(d, "jupyter", V_OK, NULL, "\"%s\" is there, version "
+		    "%s", o->command, c->version);
+	else if (strcmp(c->command, "ok") == 0)
+		doctor_say(d, "jupyter", V_OK, NULL, "\"%s\" is there (not "
+		    "asked its version: not Jupyter's own command)",
+		    o->command);
+	else if (strcmp(c->command, "-") != 0) {
+		taken = 1;
+		doctor_say(d, "jupyter", V_FAIL, "install Jupyter where the "
+		    "env finds it (pip install notebook), or correct "
+		    "JupyterCommand", "%s", why);
+	} else
+		doctor_say(d, "jupyter", V_SKIP, NULL, "not reached");
+	if (strcmp(c->ports, "free") == 0)
+		doctor_say(d, "remote-port", V_OK, NULL, "127.0.0.1:%d is free "
+		    "on %s", d->res.port, d->host);
+	else if (strcmp(c->ports, "ours") == 0)
+		doctor_say(d, "remote-port", V_OK, NULL, "jupyssh's notebook "
+		    "listens on 127.0.0.1:%d on %s: a login reuses it",
+		    d->res.port, d->host);
+	else if (strcmp(c->ports, "busy") == 0)
+		doctor_say(d, "remote-port", V_NOTE, NULL, "127.0.0.1:%d is in "
+		    "use on %s; Jupyter would take %d, and the forward follows",
+		    o->port, d->host, d->res.port);
+	else if (strcmp(c->ports, "socket") == 0)
+		doctor_say(d, "remote-port", V_OK, NULL, "none: the notebook "
+		    "listens on a Unix socket");
+	else {
+		doctor_say(d, "remote-port", V_FAIL, strcmp(c->ports,
+		    "unproven") == 0 ? "JupyterSocket yes" : "end some of "
+		    "what holds them, or choose another JupyterPort", "%s",
+		    taken ? (strcmp(c->ports, "full") == 0 ? "every port "
+		    "Jupyter would try is in use" : "no /proc/net/tcp to "
+		    "prove a port") : why);
+		taken = 1;
+	}
+	if (strcmp(c->scheduler, "ok") == 0)
+		doctor_say(d, "scheduler", V_OK, NULL, "sbatch, squeue, "
+		    "scontrol and scancel answer on %s", d->host);
+	else if (strcmp(c->scheduler, "-") != 0)
+		doctor_say(d, "scheduler", V_FAIL, "use a SLURM login node, or "
+		    "JupyterScheduler none", "%s", taken ? "SLURM's commands "
+		    "do not answer there" : why);
+}
+
+/* A listening socket on 127.0.0.1, port chosen by the kernel; or -1. */
+static int
+listener(int *port)
+{
+	struct sockaddr_in sin;
+	socklen_t len = sizeof(sin);
+	int fd;
+
+	if ((fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1)
+		return -1;
+	memset(&sin, 0, sizeof(sin));
+	sin.sin_family = AF_INET;
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (bind(fd, (struct sockaddr *)&sin, sizeof(sin)) == -1 ||
+	    listen(fd, 4) == -1 ||
+	    getsockname(fd, (struct sockaddr *)&sin, &len) == -1) {
+		close(fd);
+		return -1;
+	}
+	*port = ntohs(sin.sin_port);
+	return fd;
+}
+
+/* A free local port for a test forward. */
+static int
+free_port(void)
+{
+	int port = -1, fd = listener(&port);
+
+	if (fd != -1)
+		close(fd);
+	return fd == -1 ? -1 : port;
+}
+
+/*
+ * One connection through the forward on port, nothing sent. With
+ * accept_fd: 1 once that listener gets the connection back (the far end
+ * opened it), else 0. Without: 0 once the master closes our end (it knows
+ * the server's answer) or the far end does. Bounded.
+ */
+static int
+poke(int port, int accept_fd)
+{
+	struct sockaddr_in sin;
+	struct pollfd pfd;
+	char buf[256];
+	long deadline = monotonic_ms() + 10000;
+	int fd, back = 0, c;
+
+	if ((fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1)
+		return 0;
+	memset(&sin, 0, sizeof(sin));
+	sin.sin_family = AF_INET;
+	sin.sin_port = htons((unsigned short)port);
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (connect(fd, (struct sockaddr *)&sin, sizeof(sin)) == 0) {
+		if (accept_fd == -1)
+			shutdown(fd, SHUT_WR);
+		pfd.fd = accept_fd != -1 ? accept_fd : fd;
+		pfd.events = POLLIN;
+		while (monotonic_ms() < deadline &&
+		    poll(&pfd, 1, (int)(deadline - monotonic_ms())) > 0) {
+			if (accept_fd != -1) {
+				if ((c = accept(accept_fd, NULL, NULL)) != -1)
+					close(c);
+				back = c != -1;
+				break;
+			}
+			if ((pfd.revents & (POLLERR | POLLHUP | POLLNVAL)) ||
+			    read(fd, buf, sizeof(buf)) <= 0)
+				break;
+		}
+	}
+	close(fd);
+	return back;
+}
+
+/* ssh -O OP -L|-R FWD on our master; 0 when ssh says yes. */
+static int
+master_forward(struct doctor *d, const char *op, const char *flag,
+    const char *fwd)
+{
+	struct conn bare = d->conn;
+	const char *argv[MAX_ARGS];
+	char *control, out[512];
+	int n, rc;
+
+	bare.config = "none";	/* only FWD: not the config's forwards */
+	if ((control = control_option(&bare)) == NULL)
+		return -1;
+	n = ssh_base_args(&bare, argv, control);
+	argv[n++] = "-O";
+	argv[n++] = op;
+	argv[n++] = flag;
+	argv[n++] = fwd;
+	argv[n++] = "--";
+	argv[n++] = d->host;
+	argv[n] = NULL;
+	rc = doctor_capture(argv, out, sizeof(out), 15);
+	free(control);
+	return rc == 0 ? 0 : -1;
+}
+
+/* A command on the host through our master, its output ignored. */
+static void
+master_run(struct doctor *d, const char *command)
+{
+	const char *argv[MAX_ARGS];
+	char *control, out[512];
+	int n;
+
+	if ((control = control_option(&d->conn)) == NULL)
+		return;
+	n = ssh_base_args(&d->conn, argv, control);
+	argv[n++] = "-T";
+	argv[n++] = "--";
+	argv[n++] = d->host;
+	argv[n++] = command;
+	argv[n] = NULL;
+	doctor_capture(argv, out, sizeof(out), 15);
+	free(control);
+}
+
+/*
+ * TCP, as a login forwards the notebook: a channel to its port, nothing
+ * sent. A refusal is the only "administratively prohibited" in the
+ * master's log; a port nobody listens on is "connect failed", allowed.
+ */
+static void
+forward_tcp(struct doctor *d)
+{
+	char target[64], fwd[96], out[LOG_LEN];
+	struct stat st;
+	long before;
+	int local;
+
+	snprintf(target, sizeof(target), "127.0.0.1:%d", d->checked &&
+	    d->res.port > 0 ? d->res.port : d->hc.opts.port);
+	snprintf(out, sizeof(out), "%s/ssh.log", d->tmp);
+	before = stat(out, &st) == 0 ? (long)st.st_size : 0;
+	if ((local = free_port()) == -1 ||
+	    snprintf(fwd, sizeof(fwd), "127.0.0.1:%d:%s", local, target) < 0 ||
+	    master_forward(d, "forward", "-L", fwd) == -1) {
+		doctor_say(d, "forward", V_FAIL, NULL, "ssh -O forward of a "
+		    "free local port to %s failed", target);
+		return;
+	}
+	poke(local, -1);
+	master_forward(d, "cancel", "-L", fwd);
+	master_log(d, before, out, sizeof(out));
+	if (strstr(out, "administratively prohibited") != NULL) {
+		doctor_say(d, "forward", V_FAIL, "the server's sshd_config "
+		    "must allow it for you (its admin's call), or use a "
+		    "server that does", "%s refuses TCP forwarding to %s "
+		    "(administratively prohibited: AllowTcpForwarding no, "
+		    "or a PermitOpen that leaves it out)", d->host, target);
+		return;
+	}
+	doctor_say(d, "forward", V_OK, NULL, "%s allows TCP forwarding (a "
+	    "test channel to %s, nothing sent)", d->host, target);
+}
+
+/*
+ * A Unix socket, as a notebook with JupyterSocket listens on. A refusal
+ * and a missing socket answer alike, so the server is first asked to
+ * listen on a socket of its own that leads back to us (-R); a channel to
+ * that socket (-L) that comes back through it proves the forward.
+ */
+static void
+forward_stream(struct doctor *d)
+{
+	char token[64], path[96], rfwd[160], lfwd[160], rm[128];
+	int back_fd, back, local, made, ok = 0;
+
+	if (random_token(token, sizeof(token)) == -1 ||
+	    (back_fd = listener(&back)) == -1 || (local = free_port()) == -1) {
+		doctor_say(d, "forward", V_FAIL, NULL, "no local port or "
+		    "random name for the test forward");
+		return;
+	}
+	snprintf(path, sizeof(path), "/tmp/jupyssh-doctor-%.16s.sock", token);
+	snprintf(rfwd, sizeof(rfwd), "%s:127.0.0.1:%d", path, back);
+	snprintf(lfwd, sizeof(lfwd), "127.0.0.1:%d:%s", local, path);
+	made = master_forward(d, "forward", "-R", rfwd) == 0;
+	if (made && master_forward(d, "forward", "-L", lfwd) == 0) {
+		ok = poke(local, back_fd);
+		master_forward(d, "cancel", "-L", lfwd);
+	}
+	close(back_fd);
+	if (made) {
+		master_forward(d, "cancel", "-R", rfwd);
+		snprintf(rm, sizeof(rm), "rm -f %s", path);
+		master_run(d, rm);
+	}
+	if (ok)
+		doctor_say(d, "forward", V_OK, NULL, "%s forwards to a Unix "
+		    "socket (a test socket of its own, nothing sent)",
+		    d->host);
+	else
+		doctor_say(d, "forward", V_FAIL, "the server's sshd_config "
+		    "must allow it for you (its admin's call), or "
+		    "JupyterSocket no", "%s refuses to forward to a Unix "
+		    "socket (%s: AllowStreamLocalForwarding no)", d->host,
+		    made ? "a test channel was refused" : "it would not even "
+		    "listen on one");
+}
+
+void
+doctor_remote(struct doctor *d)
+{
+	if (login(d) == -1) {
+		skip_remote(d, "folder", "needs a login without a prompt "
+		    "(doctor never prompts)");
+		return;
+	}
+	if (remote_run(&d->conn, "check", &d->hc.opts, NULL, &d->res) == 0 &&
+	    d->res.kind == RESULT_CHECKED) {
+		d->checked = 1;
+		say_checked(d);
+	} else {
+		doctor_say(d, "folder", V_FAIL, NULL, "the remote check "
+		    "failed: %s", d->res.detail);
+		skip_remote(d, "env", "not known: the remote check failed");
+		return;
+	}
+	if (d->hc.opts.socket && d->hc.opts.scheduler == SCHEDULER_NONE)
+		forward_stream(d);
+	else
+		forward_tcp(d);
+}
+
+/* Our master ends; its folder goes. */
+void
+doctor_end(struct doctor *d)
+{
+	char path[sizeof(d->tmp) + 16];
+
+	if (d->master)
+		ssh_control(&d->conn, "exit");
+	if (d->tmp[0] != '\0') {
+		snprintf(path, sizeof(path), "%s/ctl", d->tmp);
+		unlink(path);
+		snprintf(path, sizeof(path), "%s/ssh.log", d->tmp);
+		unlink(path);
+		rmdir(d->tmp);
+	}
+	free((char *)d->conn.control);
+	d->conn.control = NULL;
+}
