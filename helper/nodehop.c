@@ -56,7 +56,7 @@ proxy_command(const struct conn *login, char *buf, size_t len)
 	    (login->config != NULL && quote(qcfg, sizeof(qcfg),
 	    login->config) == -1))
 		return -1;
-	n = snprintf(buf, len, "ProxyCommand=exec %s -S %s -o ControlMaster=no "
+	n = snprintf(buf, len, "ProxyCommand=%s -S %s -o ControlMaster=no "
 	    "-o PermitLocalCommand=no -o BatchMode=yes %s%s -W %%h:%%p -- %s",
 	    qssh, qctl, qcfg[0] ? "-F " : "", qcfg, qhost);
 	return n < 0 || (size_t)n >= len ? -1 : 0;

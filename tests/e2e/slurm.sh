@@ -8,7 +8,7 @@ if ! "$TOP/tests/sandbox/cluster.sh" up; then
 	exit 1
 fi
 # Its settings, prefixed C_ (its ROOT is not the sandbox's).
-eval "$(sed 's/^\([A-Z_]*=\)/C_\1/' /tmp/jupyssh-cluster/env)"
+eval "$(sed 's/^\([A-Z_][A-Z0-9_]*=\)/C_\1/' /tmp/jupyssh-cluster/env)"
 CSTATE=$C_CLUSTER_HOME/.local/state/jupyssh/login
 on_login() {	# CMD: as the cluster user, on the login node
 	ip netns exec "$C_NETNS_LOGIN" runuser -u "$C_CLUSTER_USER" -- \
@@ -46,6 +46,19 @@ check_eq token-not-in-job "$(on_login "scontrol show job $job" | grep -c "${url#
 case $(laptop jupyssh status cluster 2>&1) in
 "cluster: running, job $job on $host ("*"), time left "*"local port 18900 (forwarded)") pass status ;;
 *) fail status "job, node, time left" "$(laptop jupyssh status cluster 2>&1)" ;;
+esac
+
+# The notebook is the job's own: a 0600 socket in a 0700 folder, and no
+# port on the cluster network, so no other cluster user reaches it.
+case $host in n2) node_ns=$C_NETNS_N2 ;; *) node_ns=$C_NETNS_N1 ;; esac
+check_eq no-port-on-node "$(ip netns exec "$node_ns" ss -Hltne 2>/dev/null |
+    grep -c "uid:$(id -u "$C_CLUSTER_USER") ")" 0
+out=$(ip netns exec "$node_ns" runuser -u "$C_OTHER_CLUSTER_USER" -- \
+    python3 -c 'import socket, sys; socket.socket(socket.AF_UNIX).connect(sys.argv[1]); print("connected")' \
+    "$CSTATE/slurm-18900.sock" 2>&1)
+case $out in
+*PermissionError*) pass other-cluster-user-refused ;;
+*) fail other-cluster-user-refused "EACCES for $C_OTHER_CLUSTER_USER" "$out" ;;
 esac
 
 # A plain interactive login to the login node finds the job and prints the
