@@ -19,9 +19,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "../common/hostname.h"
 #include "../common/sshargs.h"
 #include "../common/translate.h"
 #include "../common/number.h"
@@ -195,14 +197,14 @@ relay(int sock)
 
 /* ssh's own command line, from /proc: what the user asked ssh for. */
 static int
-parent_args(char *buf, size_t len, char **argv, int max)
+proc_args(pid_t pid, char *buf, size_t len, char **argv, int max)
 {
 	char path[64];
 	ssize_t n;
 	int fd, argc = 0;
 	char *p;
 
-	snprintf(path, sizeof(path), "/proc/%ld/cmdline", (long)getppid());
+	snprintf(path, sizeof(path), "/proc/%ld/cmdline", (long)pid);
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
 		return -1;
 	n = read(fd, buf, len - 1);
@@ -216,18 +218,81 @@ parent_args(char *buf, size_t len, char **argv, int max)
 	return argc;
 }
 
-/* The control path ssh uses for this session: ssh -G with its arguments. */
-static char *
-control_path_of(const char *alias, int argc, char **argv)
+/* The parent of pid, from /proc/PID/stat ("PID (COMM) S PPID ..."). */
+static pid_t
+parent_of(pid_t pid)
+{
+	char path[64], buf[512], *p;
+	ssize_t n;
+	long ppid;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%ld/stat", (long)pid);
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+		return -1;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return -1;
+	buf[n] = '\0';
+	if ((p = strrchr(buf, ')')) == NULL || sscanf(p + 1, " %*c %ld",
+	    &ppid) != 1)
+		return -1;
+	return (pid_t)ppid;
+}
+
+/*
+ * The ssh that runs us, and which client it is: our parent (ssh execs its
+ * ProxyCommand through the shell), or the grandparent past a shell that
+ * did not exec. exe: the client's binary, to ask it the same questions.
+ */
+static pid_t
+ssh_of_proxy(struct ssh_client *cl, char *exe, size_t len)
+{
+	char path[64];
+	pid_t pid = getppid();
+	ssize_t n;
+	int i;
+
+	for (i = 0; i < 2 && pid > 1; i++, pid = parent_of(pid)) {
+		snprintf(path, sizeof(path), "/proc/%ld/exe", (long)pid);
+		if (ssh_client_of_file(path, cl) != 0)
+			continue;
+		if ((n = readlink(path, exe, len - 1)) <= 0 ||
+		    (size_t)n >= len - 1)
+			snprintf(exe, len, "ssh");
+		else {
+			exe[n] = '\0';
+			/* Replaced since it started: the one on PATH. */
+			if (exe[0] != '/' || strstr(exe, " (deleted)") != NULL)
+				snprintf(exe, len, "ssh");
+		}
+		return pid;
+	}
+	return -1;
+}
+
+/* What ssh -G says of this session. */
+struct session {
+	char	*control;		/* ControlPath, or NULL */
+	char	 hostname[256];		/* HostName, as %h has it */
+	char	 port[16];		/* Port, as %p has it */
+};
+
+/* The session's settings: the same ssh, -G, with the same arguments. */
+static int
+session_of(const char *exe, const char *alias, int argc, char **argv,
+    struct session *ses)
 {
 	const char *args[256];
-	char out[65536], *line, *path = NULL;
+	char out[65536], *line;
 	struct spawn s;
 	int i, n = 0;
 
+	memset(ses, 0, sizeof(*ses));
 	if (argc > 250)
-		return NULL;
-	args[n++] = "ssh";
+		return -1;
+	args[n++] = exe;
 	args[n++] = "-G";
 	for (i = 1; i < argc; i++)
 		args[n++] = argv[i];
@@ -240,55 +305,102 @@ control_path_of(const char *alias, int argc, char **argv)
 	s.outlen = sizeof(out);
 	s.timeout = 15;
 	if (spawn_run(&s) != 0)
-		return NULL;
+		return -1;
 	for (line = strtok(out, "\n"); line != NULL; line = strtok(NULL, "\n"))
 		if (strncmp(line, "controlpath ", 12) == 0 &&
-		    strcmp(line + 12, "none") != 0)
-			path = strdup(line + 12);
-	return path;
+		    strcmp(line + 12, "none") != 0 && ses->control == NULL)
+			ses->control = strdup(line + 12);
+		else if (strncmp(line, "hostname ", 9) == 0)
+			snprintf(ses->hostname, sizeof(ses->hostname), "%s",
+			    line + 9);
+		else if (strncmp(line, "port ", 5) == 0)
+			snprintf(ses->port, sizeof(ses->port), "%s", line + 5);
+	return 0;
 }
+
+#define NEEDS_N	"for its notebook the ProxyCommand needs %%n " \
+	"(ProxyCommand jupyssh proxy %%h %%p %%n)"
 
 /*
  * The detached worker: waits until ssh's master answers on its control
  * socket, then does the LocalCommand's work. relay is the proxy's pid:
- * when it is gone, so is the session.
+ * when it is gone, so is the session. given is the alias ssh passed
+ * (%n), or NULL: then it is the destination on ssh's own command line,
+ * as long as ssh -G says it leads to host and port. Where that cannot be
+ * told, the terminal says so.
  */
 static void
-notebook_worker(const char *alias, pid_t relay)
+notebook_worker(const char *given, const char *host, const char *port,
+    pid_t relay)
 {
 	struct host_config hc;
+	struct ssh_client cl;
 	struct ssh_args a;
+	struct session ses;
 	struct conn c;
 	struct timespec nap = { 0, 100 * 1000 * 1000 };
-	char cmdline[8192], *argv[256], *control;
+	char cmdline[8192], *argv[256], exe[PATH_MAX];
+	const char *alias = given, *config;
 	time_t deadline = time(NULL) + MASTER_WAIT;
-	int argc, term;
+	pid_t ssh;
+	int argc, term, wanted;
 
-	if ((argc = parent_args(cmdline, sizeof(cmdline), argv, 256)) < 2 ||
-	    parse_ssh_args(argc, argv, &a) != 0)
+	/* Not run by ssh (by hand, say): a relay and nothing more. */
+	if ((ssh = ssh_of_proxy(&cl, exe, sizeof(exe))) == -1) {
+		if (given != NULL)
+			warnx_("%s: not run by ssh: no notebook", given);
 		return;
-	if (load_host(&hc, alias, a.config[0] ? a.config : NULL) == -1 ||
-	    !wants_notebook(&a, &hc.opts))
+	}
+	if ((argc = proc_args(ssh, cmdline, sizeof(cmdline), argv, 256)) < 2 ||
+	    parse_ssh_args_as(&cl, argc, argv, &a) != 0) {
+		if (given != NULL)
+			warnx_("%s: cannot tell what ssh was asked to do: no "
+			    "notebook", given);
+		else
+			warnx_("%s: cannot tell which host ssh was asked for; "
+			    NEEDS_N, host);
 		return;
-	control = control_path_of(alias, argc, argv);
+	}
+	if (alias == NULL)
+		alias = a.host;
+	config = a.config[0] ? a.config : NULL;
+	if (load_host(&hc, alias, config) == -1)
+		return;
+	wanted = wants_notebook(&a, &hc.opts);
+	options_free(&hc.opts);
+	if (!wanted)
+		return;
+	if (!host_name_ok(alias)) {
+		warnx_("%s: not a host name jupyssh can use: no notebook", host);
+		return;
+	}
+	if (session_of(exe, alias, argc, argv, &ses) == -1)
+		ses.control = NULL;
+	else if (given == NULL && (strcasecmp(ses.hostname, host) != 0 ||
+	    strcmp(ses.port, port) != 0)) {
+		warnx_("%s: ssh's %s is %s port %s, not %s port %s; " NEEDS_N,
+		    alias, alias, ses.hostname[0] ? ses.hostname : "?",
+		    ses.port[0] ? ses.port : "?", host, port);
+		free(ses.control);
+		return;
+	}
 	if (detach() != 0)
 		return;
 	term = become_worker(alias);
-	if (control == NULL) {
+	if (ses.control == NULL) {
 		say_on(term, "jupyssh: %s: ProxyCommand mode needs "
 		    "ControlMaster auto and a ControlPath for this host", alias);
 		_exit(1);
 	}
 	memset(&c, 0, sizeof(c));
 	c.host = alias;
-	c.control = control;
+	c.control = ses.control;
 	while (ssh_control(&c, "check") != 0) {
 		if (kill(relay, 0) == -1 || time(NULL) > deadline)
 			_exit(0);
 		nanosleep(&nap, NULL);
 	}
-	_exit(run_worker(alias, a.config[0] ? a.config : NULL, control, 0,
-	    term));
+	_exit(run_worker(alias, config, ses.control, 0, term));
 }
 
 int
@@ -317,8 +429,8 @@ cmd_proxy(int argc, char **argv)
 	argv += optind;
 	if (argc != 2 && argc != 3)
 		proxy_usage();
-	alias = argc == 3 ? argv[2] : argv[0];
-	notebook_worker(alias, getpid());
+	alias = argc == 3 ? argv[2] : NULL;
+	notebook_worker(alias, argv[0], argv[1], getpid());
 
 	if (jump != NULL) {
 		/* ssh -W through the jump host, on our own stdin and stdout. */
