@@ -123,6 +123,22 @@ check-openssh: all
 demo: all
 	examples/demo/run
 
+# The Debian package (debian/): built from a copy of this tree in
+# build/deb, so the tree itself stays as it is, into
+# build/deb/jupyssh_VERSION_ARCH.deb; lintian must report no error and no
+# warning. Needs dpkg-dev, debhelper and lintian (tests/sandbox/install-deps).
+DEB = build/deb
+deb:
+	@v=$$(dpkg-parsechangelog -S Version) && [ "$$v" = "$(VERSION)" ] || \
+	    { echo "deb: debian/changelog says $$v, the Makefile $(VERSION)" >&2; \
+	    exit 1; }
+	rm -rf $(DEB) && mkdir -p $(DEB)/jupyssh-$(VERSION)
+	tar -c --exclude=./build --exclude=./.git . | \
+	    tar -x -C $(DEB)/jupyssh-$(VERSION)
+	cd $(DEB)/jupyssh-$(VERSION) && dpkg-buildpackage -us -uc -b
+	lintian --fail-on error,warning $(DEB)/jupyssh_$(VERSION)_*.deb
+	@ls $(DEB)/jupyssh_$(VERSION)_*.deb
+
 # Side-by-side measurements into tests/bench/RESULTS.md (root, sandbox).
 bench: all
 	tests/bench/bench.py
@@ -290,5 +306,5 @@ fuzz: $(FUZZ)/fuzz_config $(FUZZ)/fuzz_protocol
 		-artifact_prefix=$(FUZZ)/ -print_final_stats=1 \
 		$(FUZZ)/protocol-corpus tests/fuzz/protocol-corpus
 
-.PHONY: all bench check check-unit check-openssh check-sanitize demo fuzz install uninstall \
+.PHONY: all bench check check-unit check-openssh check-sanitize deb demo fuzz install uninstall \
 	clean
