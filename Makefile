@@ -18,14 +18,15 @@ COMMON_SRC = common/sshargs.c common/translate.c common/words.c common/directive
 	common/hostname.c
 COMMON_H = common/sshargs.h common/translate.h common/words.h common/directives.h common/number.h common/match.h common/port.h common/readconf.h common/state.h \
 	common/hostname.h
-SHIM_SRC = shim/hooks.c shim/plan.c shim/present.c
+SHIM_SRC = shim/hooks.c shim/plan.c shim/present.c shim/hangup.c
 SHIM_H = shim/plan.h
 HELPER_SRC = helper/jupyssh.c helper/browser.c helper/commands.c helper/hook.c \
 	helper/forward.c helper/inspect.c helper/proxy.c helper/script.c helper/control.c \
 	helper/sshcmd.c helper/spawn.c helper/progress.c helper/protocol.c \
 	helper/vis.c helper/listener.c helper/nodehop.c \
 	helper/settings.c helper/keeper.c \
-	helper/doctor.c helper/doctor_local.c helper/doctor_remote.c \
+	helper/doctor.c helper/doctor_local.c helper/doctor_ssh.c \
+	helper/doctor_remote.c helper/doctor_forward.c \
 	helper/util.c
 HELPER_H = helper/commands.h helper/remote.h helper/state.h helper/util.h \
 	helper/forward.h helper/listener.h helper/progress.h helper/protocol.h \

@@ -56,7 +56,8 @@ shim_init(int argc, char **argv, char **envp)
 	if (plan_init(argc, argv)) {
 		pthread_once(&real_once, resolve_real);
 		is_ssh = 1;
-	}
+	} else
+		hangup_ignore_if_child();
 }
 
 static FILE *

@@ -296,6 +296,9 @@ make_plan(const char *path)
 	    choose_local_port(joining));
 	if (joining && plan.block != NULL && !plan.args.dump_config)
 		run_hook_for_joining(helper, session);
+	if (plan.block != NULL && !plan.args.dump_config &&
+	    forward_outlives_session(&plan.opts))
+		hangup_mark_children();
 }
 
 FILE *

@@ -19,4 +19,8 @@ FILE	*plan_fopen(const char *path, const char *mode, fopen_fn *real);
 FILE	*present_config(const char *path, const char *block, int check_perm,
 	    const struct config_reader *, fopen_fn *real);
 
+/* hangup.c: a persisting master's transport survives a closing terminal. */
+void	hangup_mark_children(void);
+void	hangup_ignore_if_child(void);
+
 #endif
