@@ -23,6 +23,7 @@ enum verdict {
 
 #define DOCTOR_LINES	20
 #define DUMP_LEN	65536
+#define LOG_LEN		32768	/* what we read of our master's log */
 
 struct doctor_line {
 	const char	*check;
@@ -59,13 +60,21 @@ int	doctor_capture(const char *const *argv, char *out, size_t len,
 const char *dump_value(const char *dump, const char *key, char *buf,
 	    size_t len);
 
-/* doctor_local.c: this machine and ssh's configuration. */
+/* doctor_local.c: the state folder, the Jupyter files, the local port. */
 void	doctor_local(struct doctor *);
 void	doctor_local_port(struct doctor *);
 
+/* doctor_ssh.c: the library, the helper, ssh's block, the control path. */
+void	doctor_ssh(struct doctor *);
+void	complaints(const char *dump, char *buf, size_t len, const char *only);
+
 /* doctor_remote.c: the login, the remote's folder, env and Jupyter, the
- * ports there, the forward, the scheduler. */
+ * ports there, the scheduler. */
 void	doctor_remote(struct doctor *);
 void	doctor_end(struct doctor *);
+size_t	master_log(const struct doctor *, long offset, char *buf, size_t len);
+
+/* doctor_forward.c: a test forward of the kind a login needs. */
+void	doctor_forward(struct doctor *);
 
 #endif

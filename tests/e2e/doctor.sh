@@ -95,7 +95,9 @@ broken library library "not preloaded in this shell"
 # The helper: a library with no jupyssh next to it.
 install -d "$ROOT/lonely/lib"
 install -m 644 "$SHIM" "$ROOT/lonely/lib/libjupyssh.so"
-out=$(AS_LAPTOP_ENV="LD_PRELOAD=$ROOT/lonely/lib/libjupyssh.so" "$TOP/tests/sandbox/as-laptop" jupyssh doctor gpu-box 2>&1)
+# (A sanitized build's runtime stays first, as lib.sh puts it.)
+out=$(AS_LAPTOP_ENV="LD_PRELOAD=${PRELOAD%"$SHIM"}$ROOT/lonely/lib/libjupyssh.so $SAN_ENV" \
+    "$TOP/tests/sandbox/as-laptop" jupyssh doctor gpu-box 2>&1)
 rc=$?
 broken helper helper "no jupyssh next to $ROOT/lonely/lib/libjupyssh.so"
 rm -rf "$ROOT/lonely"

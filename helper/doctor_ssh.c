@@ -1,0 +1,387 @@
+/*
+ * jupyssh doctor, what ssh makes of it all: the library preloaded (or
+ * ProxyCommand mode), the helper it finds next to it, the block that
+ * "ssh -G HOST" shows, and the control socket a login's master listens on
+ * against the one the helper is told.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "doctor.h"
+#include "util.h"
+
+/* "PREFIX/lib/libjupyssh.so" for the helper at PREFIX/bin/jupyssh. */
+static void
+library_for(const char *self, char *buf, size_t len)
+{
+	char dir[PATH_MAX - 32], *slash;
+	int i;
+
+	if (snprintf(dir, sizeof(dir), "%s", self) >= (int)sizeof(dir)) {
+		snprintf(buf, len, "/usr/lib/libjupyssh.so");
+		return;
+	}
+	for (i = 0; i < 2 && (slash = strrchr(dir, '/')) != NULL; i++)
+		*slash = '\0';
+	snprintf(buf, len, "%s/lib/libjupyssh.so", dir);
+	if (access(buf, R_OK) == 0)
+		return;
+	/* The build tree: helper/jupyssh and shim/libjupyssh.so. */
+	snprintf(buf, len, "%s/shim/libjupyssh.so", dir);
+	if (access(buf, R_OK) != 0)
+		snprintf(buf, len, "/usr/lib/libjupyssh.so");
+}
+
+/* The word of LD_PRELOAD that is a libjupyssh.so, into lib; 1 if any. */
+static int
+preload_word(char *lib, size_t len)
+{
+	const char *p = getenv("LD_PRELOAD"), *end, *base;
+	size_t n;
+
+	for (; p != NULL && *p != '\0'; p = *end ? end + 1 : end) {
+		end = p + strcspn(p, ": ");
+		n = (size_t)(end - p);
+		for (base = end; base > p && base[-1] != '/'; base--)
+			;
+		if ((size_t)(end - base) == 13 &&
+		    strncmp(base, "libjupyssh.so", 13) == 0 && n < len) {
+			memcpy(lib, p, n);
+			lib[n] = '\0';
+			return 1;
+		}
+	}
+	return 0;
+}
+
+/* The first shell word of s (single quotes as translate.c writes them). */
+static const char *
+first_word(const char *s, char *buf, size_t len, const char **rest)
+{
+	size_t n = 0;
+	int quoted = 0;
+
+	while (*s == ' ')
+		s++;
+	for (; *s != '\0' && (quoted || *s != ' '); s++) {
+		if (*s == '\'') {
+			quoted = !quoted;
+			continue;
+		}
+		if (*s == '\\' && !quoted && s[1] != '\0')
+			s++;
+		if (n + 1 < len)
+			buf[n++] = *s;
+	}
+	buf[n] = '\0';
+	if (rest != NULL)
+		*rest = s;
+	return buf;
+}
+
+/* The last shell word of s. */
+static const char *
+last_word(const char *s, char *buf, size_t len)
+{
+	const char *rest = s;
+
+	buf[0] = '\0';
+	while (*rest != '\0') {
+		first_word(rest, buf, len, &rest);
+		while (*rest == ' ')
+			rest++;
+	}
+	return buf;
+}
+
+/* The lines of ssh -G that are not "keyword value": its complaints. */
+void
+complaints(const char *dump, char *buf, size_t len, const char *only)
+{
+	const char *p, *nl;
+	size_t n = 0, k;
+
+	buf[0] = '\0';
+	for (p = dump; *p != '\0'; p = *nl ? nl + 1 : nl) {
+		if ((nl = strchr(p, '\n')) == NULL)
+			nl = p + strlen(p);
+		k = strspn(p, "abcdefghijklmnopqrstuvwxyz0123456789");
+		if ((k > 0 && p[k] == ' ' && strncmp(p, "jupyssh", 7) != 0) ||
+		    strncmp(p, "Pseudo-terminal", 15) == 0 || nl == p)
+			continue;
+		if (only != NULL && strncmp(p, only, strlen(only)) != 0)
+			continue;
+		if (n > 0 && n + 2 < len) {
+			memcpy(buf + n, "; ", 2);
+			n += 2;
+		}
+		k = (size_t)(nl - p);
+		if (n + k >= len)
+			k = len - n - 1;
+		memcpy(buf + n, p, k);
+		n += k;
+		buf[n] = '\0';
+	}
+}
+
+/* ssh -G HOST as a login sees it: the library acting (not our own ssh). */
+static int
+ssh_dump(struct doctor *d, const char *control)
+{
+	const char *argv[8];
+	char opt[PATH_MAX + 16], *saved;
+	int n = 0, rc;
+
+	argv[n++] = "ssh";
+	argv[n++] = "-G";
+	if (control != NULL) {
+		snprintf(opt, sizeof(opt), "ControlPath=%s", control);
+		argv[n++] = "-o";
+		argv[n++] = opt;
+	}
+	argv[n++] = "--";
+	argv[n++] = d->host;
+	argv[n] = NULL;
+	saved = getenv("JUPYSSH_INNER") ? strdup(getenv("JUPYSSH_INNER")) :
+	    NULL;
+	if (control == NULL)
+		unsetenv("JUPYSSH_INNER");
+	rc = doctor_capture(argv, d->dump, sizeof(d->dump), 30);
+	if (saved != NULL)
+		setenv("JUPYSSH_INNER", saved, 1);
+	free(saved);
+	return rc;
+}
+
+static void
+check_helper(struct doctor *d, const char *helper)
+{
+	const char *argv[] = { helper, "--version", NULL };
+	char out[256], mine[64];
+
+	if (access(helper, X_OK) != 0) {
+		doctor_say(d, "helper", V_FAIL, "install jupyssh and "
+		    "libjupyssh.so from one build (the package, or make "
+		    "install)", "%s, which ssh would run, is not there",
+		    helper);
+		return;
+	}
+	snprintf(mine, sizeof(mine), "jupyssh %s\n", JUPYSSH_VERSION);
+	if (doctor_capture(argv, out, sizeof(out), 15) != 0 ||
+	    strcmp(out, mine) != 0) {
+		out[strcspn(out, "\n")] = '\0';
+		doctor_say(d, "helper", V_NOTE, "install both from one build",
+		    "%s is \"%s\", not %s's version %s", helper, out,
+		    d->self, JUPYSSH_VERSION);
+		return;
+	}
+	doctor_say(d, "helper", V_OK, NULL, "%s (%s) is the helper ssh "
+	    "runs", helper, JUPYSSH_VERSION);
+}
+
+/* The control socket a login's master listens on, and the helper's. */
+static void
+check_control(struct doctor *d, const char *told)
+{
+	char ssh_path[PATH_MAX], helper_path[PATH_MAX], dir[PATH_MAX], *slash;
+	struct conn c;
+
+	if (dump_value(d->dump, "controlpath", ssh_path, sizeof(ssh_path)) ==
+	    NULL || strcmp(ssh_path, "none") == 0) {
+		doctor_say(d, "control", V_FAIL, "remove \"ControlPath none\" "
+		    "for this host", "ssh has no ControlPath for %s: a login "
+		    "would have no master for the helper to use", d->host);
+		return;
+	}
+	if (told != NULL) {
+		if (ssh_dump(d, told) != 0 || dump_value(d->dump,
+		    "controlpath", helper_path, sizeof(helper_path)) == NULL)
+			snprintf(helper_path, sizeof(helper_path), "%s", told);
+		if (strcmp(helper_path, ssh_path) != 0) {
+			doctor_say(d, "control", V_FAIL, "set ControlPath in "
+			    "a \"Host\" block (ssh's config or "
+			    "~/.ssh/jupyter_config), not in a Match block",
+			    "a login's master would listen on %s, but the "
+			    "helper would be told %s: ControlPath is set "
+			    "where jupyssh does not read it", ssh_path,
+			    helper_path);
+			return;
+		}
+	}
+	/* ssh binds PATH plus 17 characters first, within sun_path. */
+	if (strlen(ssh_path) + 17 >= 108) {
+		doctor_say(d, "control", V_FAIL, "a shorter ControlPath, such "
+		    "as ~/.ssh/cm-%%C", "ControlPath %s is too long for a Unix "
+		    "socket", ssh_path);
+		return;
+	}
+	snprintf(dir, sizeof(dir), "%s", ssh_path);
+	if ((slash = strrchr(dir, '/')) != NULL)
+		*slash = '\0';
+	if (slash == NULL || access(dir, W_OK | X_OK) != 0) {
+		doctor_say(d, "control", V_FAIL, "create that folder (mode "
+		    "700), or use another ControlPath", "ssh cannot make its "
+		    "control socket %s: %s is not a folder you can write",
+		    ssh_path, dir);
+		return;
+	}
+	memset(&c, 0, sizeof(c));
+	c.host = d->host;
+	c.control = ssh_path;
+	c.batch = 1;
+	doctor_say(d, "control", V_OK, NULL, "a login's master listens on "
+	    "%s%s, which the helper uses", ssh_path, access(ssh_path, F_OK) ==
+	    0 && ssh_control(&c, "check") == 0 ? " (a session is open on it)" :
+	    "");
+}
+
+/* The library preloaded and acting in ssh: its block in ssh -G. */
+void
+doctor_ssh(struct doctor *d)
+{
+	char lc[PATH_MAX * 2], helper[PATH_MAX], told[PATH_MAX], why[2048];
+	char expected[PATH_MAX], v[64], fix[PATH_MAX + 128];
+	const char *rest;
+	int preloaded, rc;
+
+	library_for(d->self, expected, sizeof(expected));
+	preloaded = preload_word(d->lib, sizeof(d->lib));
+	rc = ssh_dump(d, NULL);
+	if (dump_value(d->dump, "proxycommand", lc, sizeof(lc)) != NULL &&
+	    strstr(lc, "jupyssh proxy") != NULL)
+		d->proxy_mode = 1;
+	if (preloaded && access(d->lib, R_OK) != 0) {
+		doctor_say(d, "library", V_FAIL, NULL, "LD_PRELOAD names %s, "
+		    "which is not there (export LD_PRELOAD=%s)", d->lib,
+		    expected);
+		preloaded = 0;
+	} else if (preloaded)
+		doctor_say(d, "library", V_OK, NULL, "%s is preloaded in this "
+		    "shell", d->lib);
+	else if (d->proxy_mode)
+		doctor_say(d, "library", V_OK, NULL, "ProxyCommand mode: ssh "
+		    "runs \"%s\" for %s, no preload needed", lc, d->host);
+	else {
+		snprintf(fix, sizeof(fix), "add \"export LD_PRELOAD=%s\" to "
+		    "~/.profile and log in again (or ProxyCommand mode, see "
+		    "jupyssh(1))", expected);
+		doctor_say(d, "library", V_FAIL, fix, "libjupyssh.so is not "
+		    "preloaded in this shell (LD_PRELOAD is \"%s\")",
+		    getenv("LD_PRELOAD") ? getenv("LD_PRELOAD") : "");
+	}
+	if (!d->settings) {
+		doctor_say(d, "helper", V_SKIP, NULL, "no settings for %s",
+		    d->host);
+		doctor_say(d, "ssh", V_SKIP, NULL, "no settings for %s",
+		    d->host);
+		doctor_say(d, "control", V_SKIP, NULL, "no settings for %s",
+		    d->host);
+		return;
+	}
+
+	complaints(d->dump, why, sizeof(why), NULL);
+	if (rc != 0) {
+		d->blocked = 1;
+		doctor_say(d, "helper", V_SKIP, NULL, "not known while ssh "
+		    "refuses the configuration");
+		doctor_say(d, "ssh", V_FAIL, strstr(why, "Bad configuration "
+		    "option") != NULL ? "put \"IgnoreUnknown Jupyter*\" at the "
+		    "very top of ~/.ssh/config" : "correct ssh's "
+		    "configuration", "ssh -G %s fails: %s", d->host, why);
+		doctor_say(d, "control", V_SKIP, NULL, "not known while ssh "
+		    "refuses the configuration");
+		return;
+	}
+	if (dump_value(d->dump, "localcommand", lc, sizeof(lc)) == NULL)
+		lc[0] = '\0';
+	if (preloaded && strstr(lc, " hook ") != NULL) {
+		first_word(lc, helper, sizeof(helper), &rest);
+		last_word(rest, told, sizeof(told));
+		check_helper(d, helper);
+		if (dump_value(d->dump, "permitlocalcommand", v, sizeof(v)) &&
+		    strcmp(v, "yes") != 0) {
+			d->blocked = 1;
+			doctor_say(d, "ssh", V_FAIL, "remove PermitLocalCommand "
+			    "no for this host", "PermitLocalCommand is %s for "
+			    "%s, set before jupyssh's yes: its LocalCommand "
+			    "would not run", v, d->host);
+		} else if (dump_value(d->dump, "controlmaster", v, sizeof(v)) &&
+		    strcmp(v, "auto") != 0 && strcmp(v, "true") != 0 &&
+		    strcmp(v, "yes") != 0) {
+			d->blocked = 1;
+			doctor_say(d, "ssh", V_FAIL, "remove ControlMaster for "
+			    "this host, or set it to auto", "ControlMaster is "
+			    "%s for %s: a login would have no master for the "
+			    "helper", v, d->host);
+		} else
+			doctor_say(d, "ssh", V_OK, NULL, "ssh -G %s shows what "
+			    "libjupyssh.so adds: LocalCommand %s", d->host,
+			    lc);
+		check_control(d, told);
+		return;
+	}
+	if (preloaded) {
+		complaints(d->dump, why, sizeof(why), "jupyssh: ");
+		if (strstr(why, "cannot find the jupyssh helper") != NULL) {
+			doctor_say(d, "helper", V_FAIL, "install jupyssh and "
+			    "libjupyssh.so from one build (the package, or "
+			    "make install), or export JUPYSSH_HELPER=PATH",
+			    "no jupyssh next to %s (its ../bin/jupyssh)",
+			    d->lib);
+			doctor_say(d, "ssh", V_SKIP, NULL, "no block without "
+			    "the helper");
+			doctor_say(d, "control", V_SKIP, NULL, "not used "
+			    "without the block");
+			return;
+		} else
+			doctor_say(d, "helper", V_SKIP, NULL, "ssh would not "
+			    "run it");
+		if (d->hc.opts.autostart == AUTOSTART_NO) {
+			doctor_say(d, "ssh", V_NOTE, NULL, "JupyterAutoStart "
+			    "no: a login starts nothing; \"jupyssh start %s\" "
+			    "does", d->host);
+			return;
+		}
+		d->blocked = 1;
+		if (lc[0] != '\0')
+			doctor_say(d, "ssh", V_FAIL, "remove that LocalCommand "
+			    "(ssh runs one, the first set)", "%s has a "
+			    "LocalCommand of its own, which comes first and "
+			    "wins: %s", d->host, lc);
+		else
+			doctor_say(d, "ssh", V_FAIL, NULL, "ssh -G %s shows no "
+			    "jupyssh block%s%s", d->host, why[0] ? ": " : "",
+			    why);
+		doctor_say(d, "control", V_SKIP, NULL, "not used without the "
+		    "block");
+		return;
+	}
+	if (d->proxy_mode) {
+		first_word(lc[0] ? lc : "jupyssh", helper, sizeof(helper),
+		    NULL);
+		doctor_say(d, "helper", V_OK, NULL, "ssh runs jupyssh proxy "
+		    "from PATH");
+		if (dump_value(d->dump, "controlmaster", v, sizeof(v)) == NULL ||
+		    (strcmp(v, "auto") != 0 && strcmp(v, "true") != 0 &&
+		    strcmp(v, "yes") != 0)) {
+			d->blocked = 1;
+			doctor_say(d, "ssh", V_FAIL, "add \"ControlMaster auto\" "
+			    "and a ControlPath to the host's block",
+			    "ProxyCommand mode needs ControlMaster auto for "
+			    "%s (it is %s)", d->host, v);
+		} else
+			doctor_say(d, "ssh", V_OK, NULL, "ProxyCommand mode with "
+			    "ControlMaster %s", v);
+		check_control(d, NULL);
+		return;
+	}
+	d->blocked = 1;
+	doctor_say(d, "helper", V_SKIP, NULL, "not run without the library");
+	doctor_say(d, "ssh", V_SKIP, NULL, "ssh gets no jupyssh block "
+	    "without the library");
+	doctor_say(d, "control", V_SKIP, NULL, "not used without the "
+	    "library");
+}
+
