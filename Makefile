@@ -101,7 +101,12 @@ tests/unit/test_regressions: tests/unit/test_regressions.c tests/unit/unit.h \
 	$(CC) $(CFLAGS) -Wl,--wrap=glob -o $@ tests/unit/test_regressions.c \
 		$(FUZZ_SRC) $(COMMON_SRC)
 
-check: all $(UNIT_TESTS)
+# The README's second command, on a fresh machine too: first what the
+# tests need, installed as the demo does (as root; otherwise every missing
+# package is named in one line and nothing runs), then every test.
+check:
+	tests/sandbox/install-deps
+	$(MAKE) all $(UNIT_TESTS)
 	tests/run
 
 check-unit: all $(UNIT_TESTS)
