@@ -175,6 +175,34 @@ broken jupyter jupyter "jupyter-nonexistent not found after activating ~/project
 left_nothing remote
 good_config
 
+# ProxyCommand mode, without the library: all is well, and it needs the
+# master that ControlMaster auto makes.
+socat TCP4-LISTEN:22222,bind=127.0.0.1,fork,reuseaddr UNIX-CONNECT:"$SOCK" 2>/dev/null &
+bridge=$!
+wait_for 5 sh -c "ss -Hltn | grep -q '127.0.0.1:22222 '"
+proxy_config() {	# [ControlMaster line]
+	{ cat "$ROOT/ssh_config.orig"; printf '%s\n' 'Host gpu-proxy' '    HostName 127.0.0.1' \
+	    '    Port 22222' '    HostKeyAlias gpu-box' "    User $REMOTE_USER" \
+	    '    IdentityFile ~/.ssh/id_ed25519' '    IdentitiesOnly yes' '    BatchMode yes' \
+	    '    ProxyCommand jupyssh proxy %h %p %n' "$@" '    ControlPath ~/.ssh/cm-%C'
+	} | put_laptop_file "$LAPTOP_HOME/.ssh/config" 600
+}
+printf 'Host gpu-proxy\n    JupyterPort 18889\n    JupyterDirectory ~/project\n' | jupyter_config
+proxy_config '    ControlMaster auto'
+PLAIN=1 HOST=gpu-proxy doctor
+case $rc:$out in
+0:*"library      ok    ProxyCommand mode"*"gpu-proxy: a login would bring a working URL"*) pass proxy-mode ;;
+*) fail proxy-mode "exit 0 in ProxyCommand mode" "rc=$rc
+$out" ;;
+esac
+proxy_config
+PLAIN=1 HOST=gpu-proxy doctor
+broken proxy-mode-no-master ssh "ProxyCommand mode needs ControlMaster auto"
+left_nothing proxy
+kill "$bridge"; wait "$bridge" 2>/dev/null
+ssh_config_default
+good_config
+
 # The forward: a server with AllowTcpForwarding no, and with
 # AllowStreamLocalForwarding no for a notebook on a socket.
 if block=$("$NOFWD" up 2>&1); then
