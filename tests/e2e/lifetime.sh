@@ -35,8 +35,25 @@ healed() {	# NAME URL
 	check_eq "$1-kernel-intact" "$(in_kernel "$2" 'print(x + 1)' 2>&1)" 42
 	check_eq "$1-one-notebook" "$(remote_notebooks | wc -l)" 1
 }
-# The transport under our connections: the ProxyCommand's processes.
-transports() { pgrep -u "$LAPTOP_USER" -x socat; }
+# gpu-box reached over TCP, as most users reach their server: a bridge on
+# 127.0.0.1 into the remote's namespace, one socat per connection. (With
+# a ProxyCommand, a login that ends hangs up its transport with it unless
+# that program ignores SIGHUP as ssh -W does; socat does not, and the
+# keeper then heals with a new login: the ProxyCommand variant below.)
+BRIDGE_PORT=22231
+socat TCP4-LISTEN:$BRIDGE_PORT,bind=127.0.0.1,fork,reuseaddr UNIX-CONNECT:"$SOCK" 2>/dev/null &
+tcp_bridge=$!
+trap 'kill "$tcp_bridge" 2>/dev/null' EXIT
+wait_for 5 sh -c "ss -Hltn | grep -q ':$BRIDGE_PORT '"
+direct_config() {	# [EXTRA ssh_config LINES...]: gpu-box over the bridge
+	{ sed -e 's/^ *ProxyCommand .*/    HostName 127.0.0.1\n    Port '$BRIDGE_PORT'/' \
+	    -e '/^ *HostName gpu-box/d' "$ROOT/ssh_config.orig"
+	  for l in "$@"; do printf '    %s\n' "$l"; done; } |
+	    put_laptop_file "$LAPTOP_HOME/.ssh/config" 600
+}
+direct_config
+# The transport under our connections: the bridge's socat for each.
+transports() { pgrep -P "$tcp_bridge" -x socat; }
 keepers() { pgrep -u "$LAPTOP_USER" -f "jupyssh keep .*$1\$"; }
 nothing_left() {	# NAME
 	if wait_for 20 sh -c "! pgrep -u $LAPTOP_USER >/dev/null"; then
@@ -99,6 +116,7 @@ out=$(laptop jupyssh stop gpu-box 2>&1)
 case $out in "jupyssh: gpu-box: notebook stopped (pid "*) pass stop ;; *) fail stop "notebook stopped" "$out" ;; esac
 nothing_left stop
 reset_all
+direct_config
 
 # The terminal closed under a logged-in session (SIGHUP): the URL works on.
 laptop_tty --timeout 120 --expect 'ready: http' --send 'sleep 300\n' \
@@ -120,9 +138,8 @@ reset_all
 
 # A password-only host: logged in once by a person; a reset cannot be
 # healed without one, so it is not tried in the background, and says so.
-{ grep -v -E 'BatchMode|IdentityFile|IdentitiesOnly' "$ROOT/ssh_config.orig"
-  printf '    PubkeyAuthentication no\n    PreferredAuthentications password\n'; } |
-    put_laptop_file "$LAPTOP_HOME/.ssh/config" 600
+direct_config 'PubkeyAuthentication no' 'PreferredAuthentications password'
+sed -i -E '/BatchMode|IdentityFile|IdentitiesOnly/d' "$LAPTOP_HOME/.ssh/config"
 out=$(laptop_tty --timeout 90 --expect 'password:' --send "$REMOTE_PASSWORD\n" \
     --expect 'ready: http' --send 'exit\n' -- ssh gpu-box 2>&1)
 url=$(printf '%s' "$out" | url_in)
@@ -172,10 +189,20 @@ Host gpu-proxy
     JupyterPort 18889
     JupyterLocalPort $LPORT
 EOC
-out=$(NO_SHIM=1 laptop_tty --timeout 90 --expect 'ready: http' --send 'exit\n' -- ssh gpu-proxy 2>&1)
-url=$(printf '%s' "$out" | url_in)
-rm -f "$KFILE"
+# The variable is set while the session is open: without the library
+# nothing makes ssh keep its master (ControlPersist), so at logout the
+# forward goes with it and the keeper brings it back with a new login.
+release=$ROOT/lifetime-release
+rm -f "$release" "$KFILE"
+NO_SHIM=1 laptop_tty --timeout 120 --expect 'ready: http' \
+    --send "while [ ! -e $release ]; do sleep 0.2; done; exit\n" \
+    -- ssh gpu-proxy > "$ROOT/lifetime-proxy.tty" 2>&1 &
+session=$!
+wait_for 90 grep -aq 'ready: http' "$ROOT/lifetime-proxy.tty"
+url=$(url_in < "$ROOT/lifetime-proxy.tty")
 check_eq proxy-kernel-set "$(in_kernel "$url" 'x = 41; print("set")' 2>&1)" set
+touch "$release"
+wait "$session"
 healed proxy-logout "$url"
 kill -KILL $(pgrep -u "$LAPTOP_USER" -f 'jupyssh proxy') 2>/dev/null
 healed proxy-reset "$url"
