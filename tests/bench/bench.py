@@ -94,11 +94,21 @@ def row(what, ours, theirs, unit, target, fmt='%.1f'):
 
 def overhead():
     n = 60 if QUICK else 400
-    for what, cmd, target in (
+    cases = [
             ('ssh -G gpu-box (translated)', ['ssh', '-G', 'gpu-box'], '≤ 1.02'),
             ('ssh -G other (not a Jupyter host)', ['ssh', '-G', 'other'], '≤ 1.02'),
+            # ssh exits in its getopt loop: what is left is the shim's
+            # constructor, which learns the client from its image.
+            ('ssh -V (which client; no config read)', ['ssh', '-V'], '≤ 1.02'),
             ('/bin/true', ['/bin/true'], '≤ 1.02'),
-            ('sh -c :', ['sh', '-c', ':'], '≤ 1.02')):
+            ('sh -c :', ['sh', '-c', ':'], '≤ 1.02')]
+    # The oldest and newest clients make check-openssh builds, if built.
+    for tag, name in (('V_7_4_P1', '7.4p1'), ('V_10_5_P1', '10.5p1')):
+        client = TOP + '/build/openssh/' + tag + '/bin/ssh'
+        if os.access(client, os.X_OK):
+            cases.insert(2, ('OpenSSH %s ssh -G gpu-box (translated)' % name,
+                             [client, '-G', 'gpu-box'], '≤ 1.02'))
+    for what, cmd, target in cases:
         none, empty, shim = spawn_bench(n if 'ssh' in cmd[0] else n * 3, cmd)
         row(what + ': shim / no preload', shim, none, 'µs', target)
         row(what + ': shim / empty .so', shim, empty, 'µs', target)
