@@ -88,6 +88,23 @@ else
 fi
 good_config
 
+# While a notebook of jupyssh's runs and its forward is up: both ports are
+# ours, and all is still well.
+if url=$(laptop jupyssh start gpu-box 2>&1); then
+	doctor
+	case $rc:$out in
+	0:*"remote-port  ok    jupyssh's notebook listens on 127.0.0.1:18889"*"local-port   ok    127.0.0.1:28889 is jupyssh's own forward"*) pass all-right-running ;;
+	*) fail all-right-running "exit 0, both ports ours" "rc=$rc
+$out" ;;
+	esac
+	check_eq running-untouched "$(run_cell "$url" 'print(6*7)' 2>&1)" 42
+	laptop jupyssh stop gpu-box > /dev/null 2>&1
+else
+	fail all-right-running "jupyssh start failed" "$url"
+fi
+reset_all
+good_config
+
 # The library: not preloaded in this shell.
 PLAIN=1 doctor
 broken library library "not preloaded in this shell"
@@ -229,11 +246,15 @@ hold_ports() {	# NETNS-or-"" USER FIRST LAST: listeners until killed
 import socket, sys, time
 held = []
 for p in range(int(sys.argv[1]), int(sys.argv[2]) + 1):
-    s = socket.socket(); s.bind(("127.0.0.1", p)); s.listen(1); held.append(s)
+    s = socket.socket()
+    # As servers do: an earlier connection in TIME_WAIT must not stop it.
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    s.bind(("127.0.0.1", p)); s.listen(1); held.append(s)
 print("held", flush=True)
 time.sleep(600)' "$3" "$4" > "$ROOT/held.out" 2>&1 &
 	holder=$!
-	wait_for 20 grep -q held "$ROOT/held.out"
+	wait_for 20 grep -q held "$ROOT/held.out" ||
+	    fail hold-ports "a listener on 127.0.0.1:$3..$4" "$(cat "$ROOT/held.out")"
 }
 hold_ports "$NETNS" "$OTHER_USER" 18889 18889
 doctor
