@@ -71,7 +71,7 @@ Host gpu-box
     JupyterDirectory ~/project
     JupyterEnv ~/project/venv
 EOC
-as_user() { AS_LAPTOP_ENV="LD_PRELOAD=/usr/lib/libjupyssh.so" JUPYSSH_PREFIX= \
+as_user() { AS_LAPTOP_ENV="LD_PRELOAD=/usr/lib/libjupyssh.so" JUPYSSH_PREFIX='' \
     "$TOP/tests/sandbox/as-laptop" "$@"; }
 lc=$(as_user ssh -G gpu-box 2>/dev/null | grep '^localcommand ')
 case $lc in
