@@ -75,7 +75,13 @@ touch "$release"
 wait "$tty_pid"
 check_eq logout-exit-status $? 0
 if kill -0 "$ours" 2>/dev/null; then pass outlives-login; else fail outlives-login "notebook $ours gone after logout"; fi
-check_eq forward-outlives-login "$(run_cell "$url" 'print(5*5)' 2>&1)" 25
+# Through the sandbox's ProxyCommand (socat, which handles SIGHUP itself)
+# the login's end hangs up the master's transport: the keeper heals the
+# forward on the same URL (over plain TCP it is simply handed on:
+# lifetime.sh).
+if got=$(cell_within 60 "$url" 'print(5*5)' 25); then pass forward-outlives-login; else
+	fail forward-outlives-login "25 through the URL after logout" "$got"
+fi
 
 # A new login reuses it: same notebook, same token, URL printed again.
 release=$ROOT/release-3
@@ -89,8 +95,9 @@ else
 	fail reuse-same-url "no URL on the second login" "$(cat "$ROOT/tty-3.out")"
 fi
 check_eq reuse-same-pid "$(cut -d" " -f1 "$RSTATE/nb-18889.pid" 2>/dev/null)" "$ours"
-cell=$(run_cell "$url" 'print(6*7)' 2>&1)
-check_eq reuse-works "$cell" 42
+if got=$(cell_within 60 "$url" 'print(6*7)' 42); then pass reuse-works; else
+	fail reuse-works "42 through the URL" "$got"
+fi
 touch "$release"
 wait "$tty_pid"
 

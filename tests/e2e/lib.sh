@@ -100,6 +100,18 @@ wait_for() {
 # A notebook URL in the text, as jupyssh prints it.
 url_in() { grep -o 'http://127\.0\.0\.1:[0-9]*/?token=[0-9a-f]*' | head -n 1; }
 
+# Code run through the URL gives WANT within SECONDS (a forward being
+# healed); what it gave last, if not.
+cell_within() {	# SECONDS URL CODE WANT
+	local end=$((SECONDS + $1)) got
+	while :; do
+		got=$(run_cell "$2" "$3" 2>&1)
+		[ "$got" = "$4" ] && return 0
+		[ "$SECONDS" -ge "$end" ] && { printf '%s\n' "$got"; return 1; }
+		sleep 1
+	done
+}
+
 # Runs python code in a kernel through the URL (from the laptop side).
 run_cell() {	# URL CODE
 	local base=${1%%/?token=*} token=${1##*token=}
