@@ -7,6 +7,7 @@
  * The host block needs ControlMaster and ControlPath of its own.
  */
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 
@@ -16,6 +17,7 @@
 #include <netdb.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -318,6 +320,39 @@ session_of(const char *exe, const char *alias, int argc, char **argv,
 	return 0;
 }
 
+/*
+ * The terminal, where ssh left it to us. Under ControlPersist ssh gives
+ * its ProxyCommand /dev/null for stderr, so as not to write on the
+ * terminal from the background; a line the person must read goes to
+ * /dev/tty then. Returns a descriptor to close, or -1 (stderr is it).
+ */
+static int
+terminal(void)
+{
+	struct stat err, null;
+
+	if (fstat(2, &err) == 0 && stat("/dev/null", &null) == 0 &&
+	    S_ISCHR(err.st_mode) && err.st_rdev == null.st_rdev)
+		return open("/dev/tty", O_WRONLY | O_NOCTTY | O_CLOEXEC);
+	return -1;
+}
+
+/* One line for the person at the terminal: "jupyssh: ...". */
+static void
+tell(const char *fmt, ...)
+{
+	char line[1024];
+	va_list ap;
+	int fd = terminal();
+
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	say_on(fd != -1 ? fd : 2, "jupyssh: %s", line);
+	if (fd != -1)
+		close(fd);
+}
+
 #define NEEDS_N	"for its notebook the ProxyCommand needs %%n " \
 	"(ProxyCommand jupyssh proxy %%h %%p %%n)"
 
@@ -343,21 +378,21 @@ notebook_worker(const char *given, const char *host, const char *port,
 	const char *alias = given, *config;
 	time_t deadline = time(NULL) + MASTER_WAIT;
 	pid_t ssh;
-	int argc, term, wanted;
+	int argc, term, wanted, fd;
 
 	/* Not run by ssh (by hand, say): a relay and nothing more. */
 	if ((ssh = ssh_of_proxy(&cl, exe, sizeof(exe))) == -1) {
 		if (given != NULL)
-			warnx_("%s: not run by ssh: no notebook", given);
+			tell("%s: not run by ssh: no notebook", given);
 		return;
 	}
 	if ((argc = proc_args(ssh, cmdline, sizeof(cmdline), argv, 256)) < 2 ||
 	    parse_ssh_args_as(&cl, argc, argv, &a) != 0) {
 		if (given != NULL)
-			warnx_("%s: cannot tell what ssh was asked to do: no "
+			tell("%s: cannot tell what ssh was asked to do: no "
 			    "notebook", given);
 		else
-			warnx_("%s: cannot tell which host ssh was asked for; "
+			tell("%s: cannot tell which host ssh was asked for; "
 			    NEEDS_N, host);
 		return;
 	}
@@ -371,21 +406,33 @@ notebook_worker(const char *given, const char *host, const char *port,
 	if (!wanted)
 		return;
 	if (!host_name_ok(alias)) {
-		warnx_("%s: not a host name jupyssh can use: no notebook", host);
+		tell("%s: not a host name jupyssh can use: no notebook", host);
 		return;
 	}
 	if (session_of(exe, alias, argc, argv, &ses) == -1)
 		ses.control = NULL;
 	else if (given == NULL && (strcasecmp(ses.hostname, host) != 0 ||
 	    strcmp(ses.port, port) != 0)) {
-		warnx_("%s: ssh's %s is %s port %s, not %s port %s; " NEEDS_N,
+		tell("%s: ssh's %s is %s port %s, not %s port %s; " NEEDS_N,
 		    alias, alias, ses.hostname[0] ? ses.hostname : "?",
 		    ses.port[0] ? ses.port : "?", host, port);
 		free(ses.control);
 		return;
 	}
-	if (detach() != 0)
+	/*
+	 * The worker's lines (the URL) reach the terminal even so; opened
+	 * now, as its new session will have no /dev/tty.
+	 */
+	fd = terminal();
+	if (detach() != 0) {
+		if (fd != -1)
+			close(fd);
 		return;
+	}
+	if (fd != -1) {
+		dup2(fd, 2);
+		close(fd);
+	}
 	term = become_worker(alias);
 	if (ses.control == NULL) {
 		say_on(term, "jupyssh: %s: ProxyCommand mode needs "

@@ -25,9 +25,13 @@ Host gpu-nc gpu-nc-plain
 Host gpu-nc-literal
     HostName gpu-elsewhere
     ProxyCommand jupyssh proxy 127.0.0.1 22224
+    ControlPersist yes
 EOC
 } | put_laptop_file "$LAPTOP_HOME/.ssh/config" 600
-install -o "$LAPTOP_USER" -m 600 "$LAPTOP_HOME/.ssh/config" "$LAPTOP_HOME/alt_config"
+# The same with a master that persists: ssh gives the proxy /dev/null
+# for stderr then, and the terminal is reached through /dev/tty.
+sed '/^Host gpu-nc gpu-nc-literal gpu-nc-plain$/a\    ControlPersist yes' \
+    "$LAPTOP_HOME/.ssh/config" | put_laptop_file "$LAPTOP_HOME/alt_config" 600
 jupyter_config <<'EOC'
 Host gpu-nc gpu-nc-literal
     JupyterPort 18889
@@ -59,9 +63,10 @@ esac
 touch "$release"
 wait "$session"
 
-# The -F file ssh was given is the one read; the notebook is found again.
-# (A login that joins a live master runs no ProxyCommand: this one is
-# the next login of its own.)
+# The -F file ssh was given is the one read; the notebook is found again,
+# and its URL reaches the terminal past ControlPersist's /dev/null. (A
+# login that joins a live master runs no ProxyCommand: this one is the
+# next login of its own.)
 NO_SHIM=1 laptop_tty --timeout 90 --expect 'running: http' --send 'exit\n' \
     -- ssh -F "$LAPTOP_HOME/alt_config" gpu-nc > "$ROOT/tty-nc-F.out" 2>&1
 check_eq alias-with-F "$(url_in < "$ROOT/tty-nc-F.out")" "$url"
@@ -73,7 +78,7 @@ check_eq alias-stop "$?" 0
 wait_for 15 sh -c '[ -z "$(pgrep -u '"$REMOTE_USER"' -f jupyter-notebook)" ]'
 
 # A ProxyCommand that does not name ssh's host: the login works, and
-# the terminal says why there is no notebook.
+# the terminal says why there is no notebook (under ControlPersist).
 NO_SHIM=1 laptop_tty --timeout 60 --expect 'in-5' --send 'echo in-$((2+3)); exit\n' \
     -- ssh gpu-nc-literal > "$ROOT/tty-literal.out" 2>&1
 check_eq literal-login "$(grep -ac 'in-5' "$ROOT/tty-literal.out")" 1
