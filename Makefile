@@ -79,7 +79,8 @@ tests/unit/test_readconf: tests/unit/test_readconf.c tests/unit/unit.h $(COMMON_
 
 STATE_TEST_SRC = tests/unit/test_state.c common/state.c common/hostname.c
 STATE_TEST_H = tests/unit/unit.h common/state.h common/hostname.h
-tests/unit/test_state: $(STATE_TEST_SRC) $(STATE_TEST_H)
+# It also runs the helper itself, to see its refusals end to end.
+tests/unit/test_state: $(STATE_TEST_SRC) $(STATE_TEST_H) | $(HELPER)
 	$(CC) $(CFLAGS) -o $@ $(STATE_TEST_SRC)
 
 tests/unit/test_translate: tests/unit/test_translate.c tests/unit/unit.h \
@@ -226,7 +227,7 @@ $(SAN)/test_readconf: tests/unit/test_readconf.c tests/unit/unit.h \
 	$(CC) $(CFLAGS) $(SAN_FLAGS) -o $@ tests/unit/test_readconf.c \
 		$(COMMON_SRC)
 
-$(SAN)/test_state: $(STATE_TEST_SRC) $(STATE_TEST_H)
+$(SAN)/test_state: $(STATE_TEST_SRC) $(STATE_TEST_H) | $(HELPER)
 	@mkdir -p $(SAN)
 	$(CC) $(CFLAGS) $(SAN_FLAGS) -o $@ $(STATE_TEST_SRC)
 
