@@ -290,6 +290,7 @@ remote_status(const struct host_config *hc, struct remote_result *res)
 	int rc = 0;
 
 	connect_to(&c, hc);
+	c.connect_timeout = LOOK_CONNECT_TIMEOUT;
 	if (remote_run(&c, "status", &hc->opts, NULL, res) == -1) {
 		warnx_("%s: %s", hc->host, res->detail);
 		rc = -1;

@@ -10,6 +10,9 @@ struct host_config {
 	struct jupyter_options	 opts;
 };
 
+/* status and list: how long a host may take to answer ssh at all. */
+#define LOOK_CONNECT_TIMEOUT	10
+
 struct conn;
 void	connect_to(struct conn *, const struct host_config *);
 int	last_url(const char *host, int *port, char token[128]);

@@ -12,6 +12,7 @@
 #include "commands.h"
 #include "forward.h"
 #include "remote.h"
+#include "spawn.h"
 #include "util.h"
 
 static void
@@ -90,35 +91,111 @@ duration(long s, char *buf, size_t len)
 	return buf;
 }
 
+/* One host's answer to "status", as a child of list gives it back. */
+struct answer {
+	int			 reached;
+	struct remote_result	 res;
+};
+
+struct asking {
+	struct host_config	*hc;
+};
+
+static int
+ask_one(void *arg, int fd)
+{
+	struct asking *a = arg;
+	struct answer ans;
+	struct conn c;
+
+	memset(&ans, 0, sizeof(ans));
+	connect_to(&c, a->hc);
+	c.batch = 1;	/* no prompts for a listing */
+	c.connect_timeout = LOOK_CONNECT_TIMEOUT;
+	ans.reached = remote_run(&c, "status", &a->hc->opts, NULL,
+	    &ans.res) == 0;
+	return write(fd, &ans, sizeof(ans)) == (ssize_t)sizeof(ans) ? 0 : 1;
+}
+
+/*
+ * Every host asked at once, each bounded by LOOK_CONNECT_TIMEOUT: a list
+ * of many hosts, some off the VPN, takes about the slowest one's time,
+ * not the sum. ans[i].reached is 0 where host i did not answer.
+ */
+static void
+ask_all(struct host_config *hcs, const int *loaded, size_t n,
+    struct answer *ans)
+{
+	struct asking a;
+	size_t i, got;
+	pid_t *pids;
+	ssize_t r;
+	int *fds;
+
+	memset(ans, 0, n * sizeof(*ans));
+	if ((pids = calloc(n, sizeof(*pids))) == NULL ||
+	    (fds = calloc(n, sizeof(*fds))) == NULL) {
+		free(pids);
+		return;
+	}
+	fflush(stdout);
+	for (i = 0; i < n; i++) {
+		pids[i] = -1;
+		a.hc = &hcs[i];
+		if (loaded[i])
+			pids[i] = spawn_call(ask_one, &a, &fds[i]);
+	}
+	for (i = 0; i < n; i++) {
+		if (pids[i] == -1)
+			continue;
+		for (got = 0; got < sizeof(ans[i]); got += (size_t)r)
+			if ((r = read(fds[i], (char *)&ans[i] + got,
+			    sizeof(ans[i]) - got)) <= 0)
+				break;
+		if (got != sizeof(ans[i]))
+			memset(&ans[i], 0, sizeof(ans[i]));
+		close(fds[i]);
+		spawn_wait(pids[i]);
+	}
+	free(pids);
+	free(fds);
+}
+
 int
 cmd_list(int argc, char **argv)
 {
-	struct host_config hc;
-	struct remote_result res;
-	struct conn c;
+	struct host_config *hcs;
+	struct answer *ans;
 	char **hosts, up[32], url[64], says[288];
 	const char *state;
 	size_t n, i;
-	int json = 0, local, forwarded;
+	int json = 0, local, forwarded, *loaded;
 
 	if (argc == 2 && strcmp(argv[1], "--json") == 0)
 		json = 1;
 	else if (argc != 1)
 		list_usage();
 	hosts = jupyter_hosts(&n);
+	hcs = calloc(n + 1, sizeof(*hcs));
+	loaded = calloc(n + 1, sizeof(*loaded));
+	ans = calloc(n + 1, sizeof(*ans));
+	if (hcs == NULL || loaded == NULL || ans == NULL) {
+		warnx_("list: out of memory");
+		return 1;
+	}
+	for (i = 0; i < n; i++)
+		loaded[i] = load_host(&hcs[i], hosts[i], NULL) == 0;
+	ask_all(hcs, loaded, n, ans);
 	if (json)
 		printf("[");
 	for (i = 0; i < n; i++) {
-		memset(&res, 0, sizeof(res));
+		struct remote_result *rp = &ans[i].res, res = *rp;
+		struct host_config hc = hcs[i];
+
 		state = "unreachable";
-		if (load_host(&hc, hosts[i], NULL) == 0) {
-			connect_to(&c, &hc);
-			c.batch = 1;	/* no prompts for a listing */
-			if (remote_run(&c, "status", &hc.opts, NULL,
-			    &res) == 0)
-				state = res.kind == RESULT_RUNNING ?
-				    "running" : "stopped";
-		}
+		if (ans[i].reached)
+			state = res.kind == RESULT_RUNNING ? "running" :
+			    "stopped";
 		/* Proven ours, never by asking the port with the token. */
 		if (!(forwarded = strcmp(state, "running") == 0 &&
 		    forward_proven(hosts[i], &res, &local)))
@@ -158,6 +235,9 @@ cmd_list(int argc, char **argv)
 	if (json)
 		printf("%s]\n", n ? "\n" : "");
 	free(hosts);
+	free(hcs);
+	free(loaded);
+	free(ans);
 	return fflush(stdout) == EOF ? 1 : 0;
 }
 

@@ -14,6 +14,7 @@ struct conn {
 	const char	*config;	/* ssh -F, or NULL */
 	const char	*control;	/* control socket, or NULL */
 	int		 batch;		/* never prompt (no terminal) */
+	int		 connect_timeout; /* seconds to reach the host, or 0 */
 };
 
 #define MAX_ARGS	32

@@ -143,7 +143,9 @@ remote_run(const struct conn *c, const char *mode,
 	s.input = input;
 	s.out = out;
 	s.outlen = sizeof(out);
-	s.timeout = o->start_timeout + 60;
+	/* A look (status, list) is bounded by the time to reach the host. */
+	s.timeout = c->connect_timeout > 0 ? c->connect_timeout + 20 :
+	    o->start_timeout + 60;
 	s.tick_ms = 200;
 	s.on_wait = progress_tick;
 	s.on_output = progress_output;

@@ -319,3 +319,30 @@ detach(void)
 		_exit(0);
 	return 0;
 }
+
+/*
+ * fn(arg, fd) in a child of ours, fd the write end of a pipe whose read
+ * end is *rfd: work done side by side (list asks every host at once).
+ * The child's pid, or -1.
+ */
+pid_t
+spawn_call(int (*fn)(void *, int), void *arg, int *rfd)
+{
+	int p[2];
+	pid_t pid;
+
+	if (pipe2(p, O_CLOEXEC) == -1)
+		return -1;
+	if ((pid = fork()) == -1) {
+		close(p[0]);
+		close(p[1]);
+		return -1;
+	}
+	if (pid == 0) {
+		close(p[0]);
+		_exit(fn(arg, p[1]));
+	}
+	close(p[1]);
+	*rfd = p[0];
+	return pid;
+}

@@ -26,6 +26,7 @@ int	spawn_run(const struct spawn *);
 int	spawn_reap(pid_t, long deadline_ms);
 int	spawn_wait(pid_t);
 int	detach(void);
+pid_t	spawn_call(int (*fn)(void *, int), void *arg, int *rfd);
 int	spawn_detached(const char *const *argv, const char *host);
 int	spawn_foreground(const char *const *argv, const char *host,
 	    int timeout);

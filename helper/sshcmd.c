@@ -49,6 +49,15 @@ ssh_base_args(const struct conn *c, const char **argv, char *control)
 		argv[n++] = "-o";
 		argv[n++] = "BatchMode=yes";
 	}
+	if (c->connect_timeout > 0) {
+		/* Also bounds the handshake: a host off the VPN, say. */
+		static char timeout[32];
+
+		snprintf(timeout, sizeof(timeout), "ConnectTimeout=%d",
+		    c->connect_timeout);
+		argv[n++] = "-o";
+		argv[n++] = timeout;
+	}
 	if (c->config != NULL) {
 		argv[n++] = "-F";
 		argv[n++] = c->config;
