@@ -330,6 +330,32 @@ def machine():
             (cpu, os.cpu_count(), platform.release(), ssh, nb))
 
 
+def hanging_list():
+    """jupyssh list of 1 live + 4 hanging hosts, against the list of the
+    live one alone: the hosts are asked at once, each bounded by its
+    ConnectTimeout (10 s), so the hanging ones add about one timeout, not
+    four."""
+    reset()
+    orig = open(ROOT + '/ssh_config.orig').read()
+    jc = LHOME + '/.ssh/jupyter_config'
+    saved = open(jc).read()
+    put(LHOME + '/.ssh/config', orig + 'Host hang1 hang2 hang3 hang4\n'
+        '    ProxyCommand sleep 600\n    BatchMode yes\n')
+    times = {}
+    for name, extra in (('live', ''), ('hanging',
+                        'Host hang1 hang2 hang3 hang4\n    JupyterPort 18889\n')):
+        put(jc, saved + extra)
+        t0 = time.monotonic()
+        laptop_run(['jupyssh', 'list'], stdin=subprocess.DEVNULL)
+        times[name] = time.monotonic() - t0
+    put(jc, saved)
+    put(LHOME + '/.ssh/config', orig)
+    reset()
+    row('list, 1 live + 4 hanging hosts / 1 live + one 10 s timeout',
+        times['hanging'], times['live'] + 10.0, 's',
+        '≈ 1.0 (serial: 4 timeouts)', fmt='%.1f')
+
+
 def main():
     if os.geteuid() != 0:
         sys.exit('bench: run as root (it uses the test sandbox)')
@@ -351,6 +377,7 @@ def main():
     warm()
     worker_rss()
     healing()
+    hanging_list()
     throughput()
     when = time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())
     with open(TOP + '/tests/bench/RESULTS.md', 'w') as f:
