@@ -14,14 +14,14 @@ CC ?= cc
 CFLAGS ?= -O2 -g
 CFLAGS += -std=c11 -Wall -Wextra -D_GNU_SOURCE -DJUPYSSH_VERSION=\"$(VERSION)\"
 
-COMMON_SRC = common/sshargs.c common/translate.c common/words.c common/directives.c common/resolve.c common/number.c common/match.c common/port.c common/readconf.c common/state.c \
+COMMON_SRC = common/sshargs.c common/sshclient.c common/translate.c common/words.c common/directives.c common/resolve.c common/number.c common/match.c common/port.c common/readconf.c common/state.c \
 	common/hostname.c
-COMMON_H = common/sshargs.h common/translate.h common/words.h common/directives.h common/number.h common/match.h common/port.h common/readconf.h common/state.h \
+COMMON_H = common/sshargs.h common/sshclient.h common/translate.h common/words.h common/directives.h common/number.h common/match.h common/port.h common/readconf.h common/state.h \
 	common/hostname.h
 SHIM_SRC = shim/hooks.c shim/plan.c shim/present.c shim/hangup.c
 SHIM_H = shim/plan.h
 HELPER_SRC = helper/jupyssh.c helper/browser.c helper/commands.c helper/hook.c \
-	helper/forward.c helper/inspect.c helper/proxy.c helper/script.c helper/control.c \
+	helper/forward.c helper/inspect.c helper/proxy.c helper/proxy_notebook.c helper/script.c helper/control.c \
 	helper/sshcmd.c helper/spawn.c helper/progress.c helper/protocol.c \
 	helper/vis.c helper/listener.c helper/nodehop.c \
 	helper/settings.c helper/keeper.c \
@@ -30,7 +30,7 @@ HELPER_SRC = helper/jupyssh.c helper/browser.c helper/commands.c helper/hook.c \
 	helper/util.c
 HELPER_H = helper/commands.h helper/remote.h helper/state.h helper/util.h \
 	helper/forward.h helper/listener.h helper/progress.h helper/protocol.h \
-	helper/spawn.h helper/vis.h helper/nodehop.h helper/keeper.h \
+	helper/proxy.h helper/spawn.h helper/vis.h helper/nodehop.h helper/keeper.h \
 	helper/doctor.h
 
 SHIM = shim/libjupyssh.so
@@ -89,8 +89,9 @@ tests/unit/test_translate: tests/unit/test_translate.c tests/unit/unit.h \
 
 # ssh's command line as each OpenSSH client reads it.
 tests/unit/test_sshargs: tests/unit/test_sshargs.c tests/unit/unit.h \
-		common/sshargs.c common/sshargs.h
-	$(CC) $(CFLAGS) -o $@ tests/unit/test_sshargs.c common/sshargs.c
+		common/sshargs.c common/sshargs.h common/sshclient.c common/sshclient.h
+	$(CC) $(CFLAGS) -o $@ tests/unit/test_sshargs.c common/sshargs.c \
+		common/sshclient.c
 
 # The fuzz harness replays the seeds and every stored crash; its glob
 # keeps Includes inside a sandbox folder.
@@ -238,10 +239,10 @@ $(SAN)/test_translate: tests/unit/test_translate.c tests/unit/unit.h \
 		$(COMMON_SRC)
 
 $(SAN)/test_sshargs: tests/unit/test_sshargs.c tests/unit/unit.h \
-		common/sshargs.c common/sshargs.h
+		common/sshargs.c common/sshargs.h common/sshclient.c common/sshclient.h
 	@mkdir -p $(SAN)
 	$(CC) $(CFLAGS) $(SAN_FLAGS) -o $@ tests/unit/test_sshargs.c \
-		common/sshargs.c
+		common/sshargs.c common/sshclient.c
 
 $(SAN)/test_regressions: tests/unit/test_regressions.c tests/unit/unit.h \
 		$(FUZZ_SRC) $(FUZZ_H) $(SHIM_H) $(COMMON_SRC) $(COMMON_H)
