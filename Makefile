@@ -24,7 +24,7 @@ HELPER_SRC = helper/jupyssh.c helper/browser.c helper/commands.c helper/hook.c \
 	helper/forward.c helper/inspect.c helper/proxy.c helper/proxy_notebook.c helper/script.c helper/control.c \
 	helper/sshcmd.c helper/spawn.c helper/progress.c helper/protocol.c \
 	helper/vis.c helper/listener.c helper/nodehop.c \
-	helper/settings.c helper/keeper.c \
+	helper/settings.c helper/keeper.c helper/keepstate.c \
 	helper/doctor.c helper/doctor_local.c helper/doctor_ssh.c \
 	helper/doctor_remote.c helper/doctor_forward.c \
 	helper/util.c

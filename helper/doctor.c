@@ -73,21 +73,6 @@ dump_value(const char *dump, const char *key, char *buf, size_t len)
 	return NULL;
 }
 
-static void
-json_string(const char *s)
-{
-	putchar('"');
-	for (; *s != '\0'; s++) {
-		if (*s == '"' || *s == '\\')
-			printf("\\%c", *s);
-		else if ((unsigned char)*s < 0x20 || *s == 0x7f)
-			printf("\\u%04x", (unsigned char)*s);
-		else
-			putchar(*s);
-	}
-	putchar('"');
-}
-
 static int
 problems(const struct doctor *d)
 {

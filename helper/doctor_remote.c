@@ -143,6 +143,21 @@ login(struct doctor *d)
 	return -1;
 }
 
+/*
+ * A check the script failed, in its own words (taken: later lines say
+ * less), or one it never reached.
+ */
+static void
+failed_or_not_reached(struct doctor *d, const char *check, int failed,
+    const char *fix, int *taken)
+{
+	if (failed) {
+		*taken = 1;
+		doctor_say(d, check, V_FAIL, fix, "%s", d->res.detail);
+	} else
+		doctor_say(d, check, V_SKIP, NULL, "not reached");
+}
+
 /* The check script's words, a line each. */
 static void
 say_checked(struct doctor *d)
@@ -166,13 +181,10 @@ say_checked(struct doctor *d)
 		    "login's own PATH");
 	else if (strcmp(c->env, "ok") == 0)
 		doctor_say(d, "env", V_OK, NULL, "%s activates", o->env);
-	else if (strcmp(c->env, "failed") == 0) {
-		taken = 1;
-		doctor_say(d, "env", V_FAIL, "create it there (python3 -m venv "
-		    "PATH, then PATH/bin/pip install notebook), or correct "
-		    "JupyterEnv", "%s", why);
-	} else
-		doctor_say(d, "env", V_SKIP, NULL, "not reached");
+	else
+		failed_or_not_reached(d, "env", strcmp(c->env, "failed") == 0,
+		    "create it there (python3 -m venv PATH, then PATH/bin/pip "
+		    "install notebook), or correct JupyterEnv", &taken);
 	if (strcmp(c->command, "ok") == 0 && strcmp(c->version, "-") != 0)
 		doctor_say(d, "jupyter", V_OK, NULL, "\"%s\" is there, version "
 		    "%s", o->command, c->version);
@@ -180,13 +192,10 @@ say_checked(struct doctor *d)
 		doctor_say(d, "jupyter", V_OK, NULL, "\"%s\" is there (not "
 		    "asked its version: not Jupyter's own command)",
 		    o->command);
-	else if (strcmp(c->command, "-") != 0) {
-		taken = 1;
-		doctor_say(d, "jupyter", V_FAIL, "install Jupyter where the "
-		    "env finds it (pip install notebook), or correct "
-		    "JupyterCommand", "%s", why);
-	} else
-		doctor_say(d, "jupyter", V_SKIP, NULL, "not reached");
+	else
+		failed_or_not_reached(d, "jupyter", strcmp(c->command,
+		    "-") != 0, "install Jupyter where the env finds it (pip "
+		    "install notebook), or correct JupyterCommand", &taken);
 	if (strcmp(c->ports, "free") == 0)
 		doctor_say(d, "remote-port", V_OK, NULL, "127.0.0.1:%d is free "
 		    "on %s", d->res.port, d->host);

@@ -237,20 +237,27 @@ check_control(struct doctor *d, const char *told)
 	    "");
 }
 
-/* The library preloaded and acting in ssh: its block in ssh -G. */
-void
-doctor_ssh(struct doctor *d)
+/* An ssh option that keeps a login from working, v for the host. */
+static void
+ssh_refuses(struct doctor *d, const char *option, const char *v,
+    const char *fix, const char *tail)
 {
-	char lc[PATH_MAX * 2], helper[PATH_MAX], told[PATH_MAX], why[2048];
-	char expected[PATH_MAX], v[64], fix[PATH_MAX + 128];
-	const char *rest;
-	int preloaded, rc;
+	d->blocked = 1;
+	doctor_say(d, "ssh", V_FAIL, fix, "%s is %s for %s%s", option, v,
+	    d->host, tail);
+}
+
+/* The library: preloaded in this shell, or ProxyCommand mode. 1 if it is. */
+static int
+check_library(struct doctor *d)
+{
+	char pc[PATH_MAX * 2], expected[PATH_MAX], fix[PATH_MAX + 128];
+	int preloaded;
 
 	library_for(d->self, expected, sizeof(expected));
 	preloaded = preload_word(d->lib, sizeof(d->lib));
-	rc = ssh_dump(d, NULL);
-	if (dump_value(d->dump, "proxycommand", lc, sizeof(lc)) != NULL &&
-	    strstr(lc, "jupyssh proxy") != NULL)
+	if (dump_value(d->dump, "proxycommand", pc, sizeof(pc)) != NULL &&
+	    strstr(pc, "jupyssh proxy") != NULL)
 		d->proxy_mode = 1;
 	if (preloaded && access(d->lib, R_OK) != 0) {
 		doctor_say(d, "library", V_FAIL, NULL, "LD_PRELOAD names %s, "
@@ -262,7 +269,7 @@ doctor_ssh(struct doctor *d)
 		    "shell", d->lib);
 	else if (d->proxy_mode)
 		doctor_say(d, "library", V_OK, NULL, "ProxyCommand mode: ssh "
-		    "runs \"%s\" for %s, no preload needed", lc, d->host);
+		    "runs \"%s\" for %s, no preload needed", pc, d->host);
 	else {
 		snprintf(fix, sizeof(fix), "add \"export LD_PRELOAD=%s\" to "
 		    "~/.profile and log in again (or ProxyCommand mode, see "
@@ -271,6 +278,121 @@ doctor_ssh(struct doctor *d)
 		    "preloaded in this shell (LD_PRELOAD is \"%s\")",
 		    getenv("LD_PRELOAD") ? getenv("LD_PRELOAD") : "");
 	}
+	return preloaded;
+}
+
+/* ssh -G failed: what it says is the one line known. */
+static void
+check_refused(struct doctor *d)
+{
+	char why[2048];
+
+	complaints(d->dump, why, sizeof(why), NULL);
+	d->blocked = 1;
+	doctor_say(d, "helper", V_SKIP, NULL, "not known while ssh "
+	    "refuses the configuration");
+	doctor_say(d, "ssh", V_FAIL, strstr(why, "Bad configuration "
+	    "option") != NULL ? "put \"IgnoreUnknown Jupyter*\" at the "
+	    "very top of ~/.ssh/config" : "correct ssh's "
+	    "configuration", "ssh -G %s fails: %s", d->host, why);
+	doctor_say(d, "control", V_SKIP, NULL, "not known while ssh "
+	    "refuses the configuration");
+}
+
+/* The library's block is there (LocalCommand lc): what could undo it. */
+static void
+check_block(struct doctor *d, const char *lc)
+{
+	char helper[PATH_MAX], told[PATH_MAX], v[64];
+	const char *rest;
+
+	first_word(lc, helper, sizeof(helper), &rest);
+	last_word(rest, told, sizeof(told));
+	check_helper(d, helper);
+	if (dump_value(d->dump, "permitlocalcommand", v, sizeof(v)) &&
+	    strcmp(v, "yes") != 0)
+		ssh_refuses(d, "PermitLocalCommand", v, "remove "
+		    "PermitLocalCommand no for this host", ", set before "
+		    "jupyssh's yes: its LocalCommand would not run");
+	else if (dump_value(d->dump, "controlmaster", v, sizeof(v)) &&
+	    strcmp(v, "auto") != 0 && strcmp(v, "true") != 0 &&
+	    strcmp(v, "yes") != 0)
+		ssh_refuses(d, "ControlMaster", v, "remove ControlMaster for "
+		    "this host, or set it to auto", ": a login would have no "
+		    "master for the helper");
+	else
+		doctor_say(d, "ssh", V_OK, NULL, "ssh -G %s shows what "
+		    "libjupyssh.so adds: LocalCommand %s", d->host, lc);
+	check_control(d, told);
+}
+
+/* Preloaded, but no block in ssh -G (LocalCommand lc): why not. */
+static void
+check_no_block(struct doctor *d, const char *lc)
+{
+	char why[2048];
+
+	complaints(d->dump, why, sizeof(why), "jupyssh: ");
+	if (strstr(why, "cannot find the jupyssh helper") != NULL) {
+		doctor_say(d, "helper", V_FAIL, "install jupyssh and "
+		    "libjupyssh.so from one build (the package, or "
+		    "make install), or export JUPYSSH_HELPER=PATH",
+		    "no jupyssh next to %s (its ../bin/jupyssh)", d->lib);
+		doctor_say(d, "ssh", V_SKIP, NULL, "no block without "
+		    "the helper");
+		doctor_say(d, "control", V_SKIP, NULL, "not used "
+		    "without the block");
+		return;
+	}
+	doctor_say(d, "helper", V_SKIP, NULL, "ssh would not run it");
+	if (d->hc.opts.autostart == AUTOSTART_NO) {
+		doctor_say(d, "ssh", V_NOTE, NULL, "JupyterAutoStart no: a "
+		    "login starts nothing; \"jupyssh start %s\" does",
+		    d->host);
+		return;
+	}
+	d->blocked = 1;
+	if (lc[0] != '\0')
+		doctor_say(d, "ssh", V_FAIL, "remove that LocalCommand (ssh "
+		    "runs one, the first set)", "%s has a LocalCommand of its "
+		    "own, which comes first and wins: %s", d->host, lc);
+	else
+		doctor_say(d, "ssh", V_FAIL, NULL, "ssh -G %s shows no jupyssh "
+		    "block%s%s", d->host, why[0] ? ": " : "", why);
+	doctor_say(d, "control", V_SKIP, NULL, "not used without the block");
+}
+
+/* ProxyCommand mode: it needs ssh's own master. */
+static void
+check_proxy_mode(struct doctor *d, const char *lc)
+{
+	char helper[PATH_MAX], v[64];
+
+	first_word(lc[0] ? lc : "jupyssh", helper, sizeof(helper), NULL);
+	doctor_say(d, "helper", V_OK, NULL, "ssh runs jupyssh proxy from "
+	    "PATH");
+	if (dump_value(d->dump, "controlmaster", v, sizeof(v)) == NULL ||
+	    (strcmp(v, "auto") != 0 && strcmp(v, "true") != 0 &&
+	    strcmp(v, "yes") != 0)) {
+		d->blocked = 1;
+		doctor_say(d, "ssh", V_FAIL, "add \"ControlMaster auto\" and a "
+		    "ControlPath to the host's block", "ProxyCommand mode "
+		    "needs ControlMaster auto for %s (it is %s)", d->host, v);
+	} else
+		doctor_say(d, "ssh", V_OK, NULL, "ProxyCommand mode with "
+		    "ControlMaster %s", v);
+	check_control(d, NULL);
+}
+
+/* The library preloaded and acting in ssh: its block in ssh -G. */
+void
+doctor_ssh(struct doctor *d)
+{
+	char lc[PATH_MAX * 2];
+	int preloaded, rc;
+
+	rc = ssh_dump(d, NULL);
+	preloaded = check_library(d);
 	if (!d->settings) {
 		doctor_say(d, "helper", V_SKIP, NULL, "no settings for %s",
 		    d->host);
@@ -280,108 +402,25 @@ doctor_ssh(struct doctor *d)
 		    d->host);
 		return;
 	}
-
-	complaints(d->dump, why, sizeof(why), NULL);
 	if (rc != 0) {
-		d->blocked = 1;
-		doctor_say(d, "helper", V_SKIP, NULL, "not known while ssh "
-		    "refuses the configuration");
-		doctor_say(d, "ssh", V_FAIL, strstr(why, "Bad configuration "
-		    "option") != NULL ? "put \"IgnoreUnknown Jupyter*\" at the "
-		    "very top of ~/.ssh/config" : "correct ssh's "
-		    "configuration", "ssh -G %s fails: %s", d->host, why);
-		doctor_say(d, "control", V_SKIP, NULL, "not known while ssh "
-		    "refuses the configuration");
+		check_refused(d);
 		return;
 	}
 	if (dump_value(d->dump, "localcommand", lc, sizeof(lc)) == NULL)
 		lc[0] = '\0';
-	if (preloaded && strstr(lc, " hook ") != NULL) {
-		first_word(lc, helper, sizeof(helper), &rest);
-		last_word(rest, told, sizeof(told));
-		check_helper(d, helper);
-		if (dump_value(d->dump, "permitlocalcommand", v, sizeof(v)) &&
-		    strcmp(v, "yes") != 0) {
-			d->blocked = 1;
-			doctor_say(d, "ssh", V_FAIL, "remove PermitLocalCommand "
-			    "no for this host", "PermitLocalCommand is %s for "
-			    "%s, set before jupyssh's yes: its LocalCommand "
-			    "would not run", v, d->host);
-		} else if (dump_value(d->dump, "controlmaster", v, sizeof(v)) &&
-		    strcmp(v, "auto") != 0 && strcmp(v, "true") != 0 &&
-		    strcmp(v, "yes") != 0) {
-			d->blocked = 1;
-			doctor_say(d, "ssh", V_FAIL, "remove ControlMaster for "
-			    "this host, or set it to auto", "ControlMaster is "
-			    "%s for %s: a login would have no master for the "
-			    "helper", v, d->host);
-		} else
-			doctor_say(d, "ssh", V_OK, NULL, "ssh -G %s shows what "
-			    "libjupyssh.so adds: LocalCommand %s", d->host,
-			    lc);
-		check_control(d, told);
-		return;
-	}
-	if (preloaded) {
-		complaints(d->dump, why, sizeof(why), "jupyssh: ");
-		if (strstr(why, "cannot find the jupyssh helper") != NULL) {
-			doctor_say(d, "helper", V_FAIL, "install jupyssh and "
-			    "libjupyssh.so from one build (the package, or "
-			    "make install), or export JUPYSSH_HELPER=PATH",
-			    "no jupyssh next to %s (its ../bin/jupyssh)",
-			    d->lib);
-			doctor_say(d, "ssh", V_SKIP, NULL, "no block without "
-			    "the helper");
-			doctor_say(d, "control", V_SKIP, NULL, "not used "
-			    "without the block");
-			return;
-		} else
-			doctor_say(d, "helper", V_SKIP, NULL, "ssh would not "
-			    "run it");
-		if (d->hc.opts.autostart == AUTOSTART_NO) {
-			doctor_say(d, "ssh", V_NOTE, NULL, "JupyterAutoStart "
-			    "no: a login starts nothing; \"jupyssh start %s\" "
-			    "does", d->host);
-			return;
-		}
+	if (preloaded && strstr(lc, " hook ") != NULL)
+		check_block(d, lc);
+	else if (preloaded)
+		check_no_block(d, lc);
+	else if (d->proxy_mode)
+		check_proxy_mode(d, lc);
+	else {
 		d->blocked = 1;
-		if (lc[0] != '\0')
-			doctor_say(d, "ssh", V_FAIL, "remove that LocalCommand "
-			    "(ssh runs one, the first set)", "%s has a "
-			    "LocalCommand of its own, which comes first and "
-			    "wins: %s", d->host, lc);
-		else
-			doctor_say(d, "ssh", V_FAIL, NULL, "ssh -G %s shows no "
-			    "jupyssh block%s%s", d->host, why[0] ? ": " : "",
-			    why);
+		doctor_say(d, "helper", V_SKIP, NULL, "not run without the "
+		    "library");
+		doctor_say(d, "ssh", V_SKIP, NULL, "ssh gets no jupyssh block "
+		    "without the library");
 		doctor_say(d, "control", V_SKIP, NULL, "not used without the "
-		    "block");
-		return;
+		    "library");
 	}
-	if (d->proxy_mode) {
-		first_word(lc[0] ? lc : "jupyssh", helper, sizeof(helper),
-		    NULL);
-		doctor_say(d, "helper", V_OK, NULL, "ssh runs jupyssh proxy "
-		    "from PATH");
-		if (dump_value(d->dump, "controlmaster", v, sizeof(v)) == NULL ||
-		    (strcmp(v, "auto") != 0 && strcmp(v, "true") != 0 &&
-		    strcmp(v, "yes") != 0)) {
-			d->blocked = 1;
-			doctor_say(d, "ssh", V_FAIL, "add \"ControlMaster auto\" "
-			    "and a ControlPath to the host's block",
-			    "ProxyCommand mode needs ControlMaster auto for "
-			    "%s (it is %s)", d->host, v);
-		} else
-			doctor_say(d, "ssh", V_OK, NULL, "ProxyCommand mode with "
-			    "ControlMaster %s", v);
-		check_control(d, NULL);
-		return;
-	}
-	d->blocked = 1;
-	doctor_say(d, "helper", V_SKIP, NULL, "not run without the library");
-	doctor_say(d, "ssh", V_SKIP, NULL, "ssh gets no jupyssh block "
-	    "without the library");
-	doctor_say(d, "control", V_SKIP, NULL, "not used without the "
-	    "library");
 }
-

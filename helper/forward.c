@@ -139,17 +139,36 @@ forward_on(const struct conn *c, const char *host, pid_t master, int port,
 	return -1;
 }
 
-/* c, or the connection to res's job's node through it, in node. */
-static const struct conn *
-through(const struct conn *c, const struct remote_result *res,
-    struct conn *node, char *nctl, size_t nctllen, char *err, size_t errlen)
+/* How a forward reaches a notebook: the connection, its master, where. */
+struct route {
+	const struct conn *c;		/* the login's, or node for a job */
+	struct conn	 node;
+	char		 nctl[PATH_MAX];
+	pid_t		 master;
+	char		 target[160];
+};
+
+/*
+ * The route from the master c to res's notebook: through c, or through
+ * the connection to its job's node. 0, or -1 with why in err.
+ */
+static int
+route_to(struct route *rt, const struct conn *c,
+    const struct remote_result *res, char *err, size_t errlen)
 {
+	rt->c = c;
 	if (strcmp(res->node, "-") != 0 && res->node[0] != '\0') {
-		if (node_conn(c, res, node, nctl, nctllen, err, errlen) == -1)
-			return NULL;
-		return node;
+		if (node_conn(c, res, &rt->node, rt->nctl, sizeof(rt->nctl),
+		    err, errlen) == -1)
+			return -1;
+		rt->c = &rt->node;
 	}
-	return c;
+	if ((rt->master = ssh_master_pid(rt->c)) == -1) {
+		snprintf(err, errlen, "no ssh master to forward through");
+		return -1;
+	}
+	forward_target(res, rt->target, sizeof(rt->target));
+	return 0;
 }
 
 /*
@@ -165,38 +184,31 @@ ensure_forward(const struct conn *c, const struct host_config *hc,
     const struct remote_result *res, int session_forward, int *local,
     int note_fd, char *err, size_t errlen)
 {
-	char target[160], configured[32], nctl[PATH_MAX];
+	char configured[32];
 	int port = *local;
-	struct conn node;
-	pid_t master;
+	struct route rt;
 
 	if (forward_proven(hc->host, res, local))
 		return 0;
 	/* A job's notebook: through a connection to its node. */
-	if ((c = through(c, res, &node, nctl, sizeof(nctl), err,
-	    errlen)) == NULL)
+	if (route_to(&rt, c, res, err, errlen) == -1)
 		return -1;
-	if ((master = ssh_master_pid(c)) == -1) {
-		snprintf(err, errlen, "no ssh master to forward through");
-		return -1;
-	}
-	forward_target(res, target, sizeof(target));
 	snprintf(configured, sizeof(configured), "127.0.0.1:%d",
 	    hc->opts.port);
 	if (session_forward) {
-		if (strcmp(target, configured) == 0 &&
-		    listener_is(port, master)) {
-			record(hc->host, master, port, target, res);
+		if (strcmp(rt.target, configured) == 0 &&
+		    listener_is(port, rt.master)) {
+			record(hc->host, rt.master, port, rt.target, res);
 			return 0;
 		}
 		/* It leads elsewhere, or was never bound: not for a token. */
-		ssh_forward(c, "cancel", port, configured);
+		ssh_forward(rt.c, "cancel", port, configured);
 	}
 	if (free_port(hc->host, &port, note_fd) == -1) {
 		snprintf(err, errlen, "no free local port from %d on", port);
 		return -1;
 	}
-	if (forward_on(c, hc->host, master, port, target, res, err,
+	if (forward_on(rt.c, hc->host, rt.master, port, rt.target, res, err,
 	    errlen) == -1)
 		return -1;
 	*local = port;
@@ -213,23 +225,15 @@ int
 forward_again(const struct conn *c, const char *host,
     const struct remote_result *res, int port, char *err, size_t errlen)
 {
-	char target[160], nctl[PATH_MAX];
-	struct conn node;
-	pid_t master;
+	struct route rt;
 	int have;
 
 	if (forward_proven(host, res, &have) && have == port)
 		return 0;
-	if ((c = through(c, res, &node, nctl, sizeof(nctl), err,
-	    errlen)) == NULL)
+	if (route_to(&rt, c, res, err, errlen) == -1)
 		return -1;
-	if ((master = ssh_master_pid(c)) == -1) {
-		snprintf(err, errlen, "no ssh master to forward through");
-		return -1;
-	}
-	forward_target(res, target, sizeof(target));
-	if (listener_is(port, master)) {
-		record(host, master, port, target, res);
+	if (listener_is(port, rt.master)) {
+		record(host, rt.master, port, rt.target, res);
 		return 0;
 	}
 	if (!port_is_free(port)) {
@@ -237,6 +241,6 @@ forward_again(const struct conn *c, const char *host,
 		    "program", port);
 		return -1;
 	}
-	return forward_on(c, host, master, port, target, res, err,
+	return forward_on(rt.c, host, rt.master, port, rt.target, res, err,
 	    errlen);
 }

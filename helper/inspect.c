@@ -60,21 +60,6 @@ jupyter_hosts(size_t *n)
 	return names;
 }
 
-static void
-json_string(const char *s)
-{
-	putchar('"');
-	for (; *s != '\0'; s++) {
-		if (*s == '"' || *s == '\\')
-			printf("\\%c", *s);
-		else if ((unsigned char)*s < 0x20)
-			printf("\\u%04x", *s);
-		else
-			putchar(*s);
-	}
-	putchar('"');
-}
-
 static const char *
 duration(long s, char *buf, size_t len)
 {

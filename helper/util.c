@@ -1,6 +1,6 @@
 /*
- * Messages, tokens and a one-request HTTP probe: the little the helper
- * needs that libc does not give.
+ * Messages, tokens, a one-request HTTP probe, small file reads and JSON
+ * strings: the little the helper needs that libc does not give.
  */
 #include <sys/random.h>
 #include <sys/socket.h>
@@ -8,6 +8,7 @@
 #include <netinet/in.h>
 #include <arpa/inet.h>
 
+#include <fcntl.h>
 #include <pwd.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -138,4 +139,37 @@ expand_tilde(const char *path)
 	if (asprintf(&out, "%s/%s", home_dir(), path + 2) == -1)
 		return NULL;
 	return out;
+}
+
+/* s as a JSON string on stdout; control characters escaped, DEL too. */
+void
+json_string(const char *s)
+{
+	putchar('"');
+	for (; *s != '\0'; s++) {
+		if (*s == '"' || *s == '\\')
+			printf("\\%c", *s);
+		else if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			printf("\\u%04x", (unsigned char)*s);
+		else
+			putchar(*s);
+	}
+	putchar('"');
+}
+
+/* A small file (a /proc one) into buf, NUL-terminated: its length, or -1. */
+ssize_t
+read_file(const char *path, char *buf, size_t len)
+{
+	ssize_t n;
+	int fd;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+		return -1;
+	n = read(fd, buf, len - 1);
+	close(fd);
+	if (n <= 0)
+		return -1;
+	buf[n] = '\0';
+	return n;
 }

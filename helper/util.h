@@ -2,6 +2,8 @@
 #ifndef JUPYSSH_UTIL_H
 #define JUPYSSH_UTIL_H
 
+#include <sys/types.h>
+
 #include <stddef.h>
 
 void	warnx_(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -11,5 +13,7 @@ int	random_token(char *buf, size_t len);
 int	http_ok(int port, const char *path, const char *token);
 const char *home_dir(void);
 char	*expand_tilde(const char *path);
+void	json_string(const char *s);
+ssize_t	read_file(const char *path, char *buf, size_t len);
 
 #endif
