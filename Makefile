@@ -26,6 +26,7 @@ HELPER_SRC = helper/jupyssh.c helper/browser.c helper/commands.c helper/hook.c \
 	helper/vis.c helper/listener.c helper/nodehop.c \
 	helper/settings.c helper/keeper.c helper/keepstate.c \
 	helper/doctor.c helper/doctor_local.c helper/doctor_ssh.c \
+	helper/doctor_library.c \
 	helper/doctor_remote.c helper/doctor_forward.c \
 	helper/util.c
 HELPER_H = helper/commands.h helper/remote.h helper/state.h helper/util.h \

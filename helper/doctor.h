@@ -64,9 +64,14 @@ const char *dump_value(const char *dump, const char *key, char *buf,
 void	doctor_local(struct doctor *);
 void	doctor_local_port(struct doctor *);
 
-/* doctor_ssh.c: the library, the helper, ssh's block, the control path. */
+/* doctor_ssh.c: ssh's block, the control path. */
 void	doctor_ssh(struct doctor *);
 void	complaints(const char *dump, char *buf, size_t len, const char *only);
+
+/* doctor_library.c: the library preloaded (or ProxyCommand mode), the
+ * helper next to it. */
+int	check_library(struct doctor *);
+void	check_helper(struct doctor *, const char *helper);
 
 /* doctor_remote.c: the login, the remote's folder, env and Jupyter, the
  * ports there, the scheduler. */

@@ -35,17 +35,12 @@ proc_args(pid_t pid, char *buf, size_t len, char **argv, int max)
 {
 	char path[64];
 	ssize_t n;
-	int fd, argc = 0;
+	int argc = 0;
 	char *p;
 
 	snprintf(path, sizeof(path), "/proc/%ld/cmdline", (long)pid);
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+	if ((n = read_file(path, buf, len)) == -1)
 		return -1;
-	n = read(fd, buf, len - 1);
-	close(fd);
-	if (n <= 0)
-		return -1;
-	buf[n] = '\0';
 	for (p = buf; p < buf + n && argc < max - 1; p += strlen(p) + 1)
 		argv[argc++] = p;
 	argv[argc] = NULL;
@@ -57,19 +52,11 @@ static pid_t
 parent_of(pid_t pid)
 {
 	char path[64], buf[512], *p;
-	ssize_t n;
 	long ppid;
-	int fd;
 
 	snprintf(path, sizeof(path), "/proc/%ld/stat", (long)pid);
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
-		return -1;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return -1;
-	buf[n] = '\0';
-	if ((p = strrchr(buf, ')')) == NULL || sscanf(p + 1, " %*c %ld",
+	if (read_file(path, buf, sizeof(buf)) == -1 ||
+	    (p = strrchr(buf, ')')) == NULL || sscanf(p + 1, " %*c %ld",
 	    &ppid) != 1)
 		return -1;
 	return (pid_t)ppid;
