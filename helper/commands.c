@@ -114,8 +114,7 @@ answering(const char *host, char *path)
 	memset(&c, 0, sizeof(c));
 	c.host = host;
 	c.control = path;
-	if (path != NULL && access(path, F_OK) == 0 &&
-	    ssh_control(&c, "check") == 0)
+	if (ssh_master_answers(&c))
 		return path;
 	free(path);
 	return NULL;

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "../common/number.h"
 #include "remote.h"
@@ -59,6 +60,17 @@ ssh_control(const struct conn *c, const char *op)
 	char out[256];
 
 	return control_command(c, op, NULL, out, sizeof(out));
+}
+
+/*
+ * Does a master answer on c->control? Without the socket file there is
+ * none, and no ssh is run to say so.
+ */
+int
+ssh_master_answers(const struct conn *c)
+{
+	return c->control != NULL && access(c->control, F_OK) == 0 &&
+	    ssh_control(c, "check") == 0;
 }
 
 /* The pid of the master on c->control ("Master running (pid=N)"), or -1. */

@@ -94,13 +94,8 @@ check_config(struct doctor *d)
 void
 doctor_local(struct doctor *d)
 {
-	ssize_t n;
-
-	if ((n = readlink("/proc/self/exe", d->self, sizeof(d->self) - 1)) ==
-	    -1)
+	if (self_exe(d->self, sizeof(d->self)) == -1)
 		snprintf(d->self, sizeof(d->self), "jupyssh");
-	else
-		d->self[n] = '\0';
 	check_config(d);
 	doctor_ssh(d);
 	check_state(d);

@@ -161,9 +161,8 @@ check_control(struct doctor *d, const char *told)
 	c.control = ssh_path;
 	c.batch = 1;
 	doctor_say(d, "control", V_OK, NULL, "a login's master listens on "
-	    "%s%s, which the helper uses", ssh_path, access(ssh_path, F_OK) ==
-	    0 && ssh_control(&c, "check") == 0 ? " (a session is open on it)" :
-	    "");
+	    "%s%s, which the helper uses", ssh_path, ssh_master_answers(&c) ?
+	    " (a session is open on it)" : "");
 }
 
 /* An ssh option that keeps a login from working, v for the host. */

@@ -53,22 +53,6 @@ static const char *const master_options[] = {
 	NULL
 };
 
-/* Our own program, to run the keeper with. */
-static int
-self_path(char *buf, size_t len)
-{
-	ssize_t n = readlink("/proc/self/exe", buf, len - 1);
-	char *del;
-
-	if (n <= 0)
-		return -1;
-	buf[n] = '\0';
-	/* Replaced since it started (an upgrade): the new one, by its name. */
-	if ((del = strstr(buf, " (deleted)")) != NULL && del[10] == '\0')
-		*del = '\0';
-	return 0;
-}
-
 /* Starts the host's keeper unless one runs. 0, or -1 if it cannot be. */
 int
 keeper_start(const struct host_config *hc)
@@ -82,7 +66,7 @@ keeper_start(const struct host_config *hc)
 		return 0;
 	if (keep_read(hc->host, &k) == 0 && is_keeper(k.pid, hc->host))
 		return 0;
-	if (self_path(self, sizeof(self)) == -1)
+	if (self_exe(self, sizeof(self)) == -1)
 		return -1;
 	argv[n++] = self;
 	argv[n++] = "keep";
@@ -162,8 +146,7 @@ static int
 answers(struct conn *c, const char *path)
 {
 	c->control = path;
-	return path != NULL && access(path, F_OK) == 0 &&
-	    ssh_control(c, "check") == 0;
+	return ssh_master_answers(c);
 }
 
 /* One attempt to bring the forward of the URL back; why it failed. */

@@ -82,7 +82,7 @@ node_conn(const struct conn *login, const struct remote_result *res,
 	}
 	node->control = ctl;
 	/* Up, and to this job's node: a replaced job may run elsewhere. */
-	if (access(ctl, F_OK) == 0 && ssh_control(node, "check") == 0) {
+	if (ssh_master_answers(node)) {
 		char *to = state_read(login->host, STATE_NODE);
 		int same = to != NULL && strcmp(to, res->node) == 0;
 

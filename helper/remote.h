@@ -32,6 +32,7 @@ int	remote_log(const struct conn *, const struct jupyter_options *,
 
 /* control.c: ssh -O on a live master, and our own master. */
 int	ssh_control(const struct conn *, const char *op);
+int	ssh_master_answers(const struct conn *);
 pid_t	ssh_master_pid(const struct conn *);
 int	ssh_start_master(const struct conn *, const char *const *extra);
 int	ssh_forward(const struct conn *, const char *op, int local_port,

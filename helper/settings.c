@@ -12,6 +12,7 @@
 #include "../common/sshargs.h"
 #include "../common/translate.h"
 #include "commands.h"
+#include "util.h"
 
 static void
 print_directives(const struct jupyter_options *o)
@@ -36,7 +37,6 @@ cmd_settings(const char *host)
 	struct ssh_args a;
 	char self[PATH_MAX], *block;
 	char *const argv[] = { "ssh", (char *)host, NULL };
-	ssize_t n;
 
 	if (load_host(&hc, host, NULL) == -1) {
 		options_free(&hc.opts);
@@ -50,10 +50,8 @@ cmd_settings(const char *host)
 	}
 	print_directives(&hc.opts);
 	printf("# JupyterPort from %s\n", hc.opts.port_origin);
-	if ((n = readlink("/proc/self/exe", self, sizeof(self) - 1)) == -1)
+	if (self_exe(self, sizeof(self)) == -1)
 		snprintf(self, sizeof(self), "jupyssh");
-	else
-		self[n] = '\0';
 	if (parse_ssh_args(2, argv, &a) == 0 &&
 	    (block = translate(&a, &hc.opts, self, hc.opts.local_port)) != NULL) {
 		printf("# what libjupyssh.so adds for \"ssh %s\":%s", host,

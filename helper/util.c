@@ -173,3 +173,19 @@ read_file(const char *path, char *buf, size_t len)
 	buf[n] = '\0';
 	return n;
 }
+
+/* Our own program (to run it again, or show its path); 0, or -1. */
+int
+self_exe(char *buf, size_t len)
+{
+	ssize_t n = readlink("/proc/self/exe", buf, len - 1);
+	char *del;
+
+	if (n <= 0)
+		return -1;
+	buf[n] = '\0';
+	/* Replaced since it started (an upgrade): the new one, by its name. */
+	if ((del = strstr(buf, " (deleted)")) != NULL && del[10] == '\0')
+		*del = '\0';
+	return 0;
+}

@@ -14,6 +14,7 @@ int	http_ok(int port, const char *path, const char *token);
 const char *home_dir(void);
 char	*expand_tilde(const char *path);
 void	json_string(const char *s);
+int	self_exe(char *buf, size_t len);
 ssize_t	read_file(const char *path, char *buf, size_t len);
 
 #endif
