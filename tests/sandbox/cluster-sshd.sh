@@ -174,21 +174,9 @@ EOF
 # For do_status.
 status_sshds() {
 	local pid n
-	if pid=$(live_pid "$SSHD_DIR/sshd.pid" "$SSHD_CONFIG"); then
-		report OK "sshd: running, pid $pid"
-	else
-		report BAD "sshd: not running"
-	fi
-	if pid=$(live_pid "$ROOT/socat.pid" "UNIX-LISTEN:$ROOT/"); then
-		report OK "socat: running, pid $pid"
-	else
-		report BAD "socat: not running"
-	fi
-	if [ -S "$LOGIN_SOCK" ]; then
-		report OK "socket $LOGIN_SOCK: present"
-	else
-		report BAD "socket $LOGIN_SOCK: absent"
-	fi
+	report_daemon "sshd" "$SSHD_DIR/sshd.pid" "$SSHD_CONFIG"
+	report_daemon "socat" "$ROOT/socat.pid" "UNIX-LISTEN:$ROOT/"
+	report_socket "$LOGIN_SOCK"
 	for n in n1 n2; do
 		if ! pid=$(live_pid "$(node_sshd "$n" sshd.pid)" "$(node_sshd "$n" sshd_config)"); then
 			report BAD "sshd $n: not running"

@@ -204,17 +204,7 @@ do_down() {
 	fi
 
 	for u in $CLUSTER_USERS; do
-		# userdel warns on stderr about missing mail spools: not an error.
-		if user_exists "$u"; then
-			userdel -r -f "$u" >/dev/null 2>&1
-			user_exists "$u" && fatal "userdel $u failed"
-		fi
-		# A half-deleted user may leave its group, home or spool behind,
-		# which would make the next useradd fail.
-		if getent group "$u" >/dev/null; then
-			try "groupdel $u" groupdel "$u"
-		fi
-		rm -rf "/home/${u:?}" "/var/mail/${u:?}"
+		remove_user "$u"
 	done
 
 	rm -rf "$ROOT" || fatal "cannot remove $ROOT"
@@ -402,22 +392,10 @@ do_status() {
 	else
 		report BAD "route blackhole $NET: absent"
 	fi
-	if pid=$(live_pid "$MUNGE_DIR/munged.pid" "--socket=$MUNGE_SOCK"); then
-		report OK "munged: running, pid $pid"
-	else
-		report BAD "munged: not running"
-	fi
-	if pid=$(live_pid "$ROOT/run/slurmctld.pid" "slurmctld -f $SLURM_CONF"); then
-		report OK "slurmctld: running, pid $pid"
-	else
-		report BAD "slurmctld: not running"
-	fi
+	report_daemon "munged" "$MUNGE_DIR/munged.pid" "--socket=$MUNGE_SOCK"
+	report_daemon "slurmctld" "$ROOT/run/slurmctld.pid" "slurmctld -f $SLURM_CONF"
 	for n in n1 n2; do
-		if pid=$(live_pid "$ROOT/run/slurmd.$n.pid" "slurmd -f $SLURM_CONF"); then
-			report OK "slurmd $n: running, pid $pid"
-		else
-			report BAD "slurmd $n: not running"
-		fi
+		report_daemon "slurmd $n" "$ROOT/run/slurmd.$n.pid" "slurmd -f $SLURM_CONF"
 	done
 	# Usable = registered and idle or busy (a "*" suffix: not responding).
 	if netns_exists "$NETNS_LOGIN"; then

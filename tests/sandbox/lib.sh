@@ -59,6 +59,38 @@ report() {
 	if [ "$1" = OK ]; then ok=$((ok + 1)); else bad=$((bad + 1)); fi
 }
 
+# A daemon's status line, by its pid file and command line.
+report_daemon() {	# NAME PIDFILE MATCH
+	local pid
+	if pid=$(live_pid "$2" "$3"); then
+		report OK "$1: running, pid $pid"
+	else
+		report BAD "$1: not running"
+	fi
+}
+
+report_socket() {	# PATH
+	if [ -S "$1" ]; then
+		report OK "socket $1: present"
+	else
+		report BAD "socket $1: absent"
+	fi
+}
+
+# Removes user $1 and what a half-deleted one leaves behind (its group,
+# home or spool), which would make the next useradd fail. userdel warns
+# on stderr about missing mail spools: not an error.
+remove_user() {
+	if user_exists "$1"; then
+		userdel -r -f "$1" >/dev/null 2>&1
+		user_exists "$1" && fatal "userdel $1 failed"
+	fi
+	if getent group "$1" >/dev/null; then
+		try "groupdel $1" groupdel "$1"
+	fi
+	rm -rf "/home/${1:?}" "/var/mail/${1:?}"
+}
+
 verdict() {
 	if [ "$bad" = 0 ]; then
 		echo "state: up"

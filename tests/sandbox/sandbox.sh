@@ -70,17 +70,7 @@ do_down() {
 	fi
 
 	for u in $USERS; do
-		# userdel warns on stderr about missing mail spools: not an error.
-		if user_exists "$u"; then
-			userdel -r -f "$u" >/dev/null 2>&1
-			user_exists "$u" && fatal "userdel $u failed"
-		fi
-		# A half-deleted user may leave its group, home or spool behind,
-		# which would make the next useradd fail.
-		if getent group "$u" >/dev/null; then
-			try "groupdel $u" groupdel "$u"
-		fi
-		rm -rf "/home/${u:?}" "/var/mail/${u:?}"
+		remove_user "$u"
 	done
 
 	rm -rf "$ROOT" || fatal "cannot remove $ROOT"
@@ -237,21 +227,9 @@ do_status() {
 	else
 		report BAD "netns $NETNS: absent"
 	fi
-	if pid=$(live_pid "$ROOT/sshd/sshd.pid" "$ROOT/sshd/sshd_config"); then
-		report OK "sshd: running, pid $pid"
-	else
-		report BAD "sshd: not running"
-	fi
-	if pid=$(live_pid "$ROOT/socat.pid" "UNIX-LISTEN:$ROOT"); then
-		report OK "socat: running, pid $pid"
-	else
-		report BAD "socat: not running"
-	fi
-	if [ -S "$SOCK" ]; then
-		report OK "socket $SOCK: present"
-	else
-		report BAD "socket $SOCK: absent"
-	fi
+	report_daemon "sshd" "$ROOT/sshd/sshd.pid" "$ROOT/sshd/sshd_config"
+	report_daemon "socat" "$ROOT/socat.pid" "UNIX-LISTEN:$ROOT"
+	report_socket "$SOCK"
 	if [ -d "$ROOT" ]; then
 		report OK "root $ROOT: present"
 	else
