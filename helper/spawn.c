@@ -273,6 +273,7 @@ spawn_foreground(const char *const *argv, const char *host, int timeout)
 int
 spawn_detached(const char *const *argv, const char *host)
 {
+	sigset_t none;
 	int fd;
 
 	if (!argv_ok(argv))
@@ -292,6 +293,8 @@ spawn_detached(const char *const *argv, const char *host)
 		close(fd);
 	signal(SIGHUP, SIG_DFL);
 	signal(SIGPIPE, SIG_DFL);
+	sigemptyset(&none);	/* hangup.c's block ends here: no terminal now */
+	sigprocmask(SIG_SETMASK, &none, NULL);
 	execv(argv[0], (char *const *)argv);
 	_exit(127);
 }

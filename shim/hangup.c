@@ -5,7 +5,9 @@
  * terminal that closes, or a login that ends, hangs it up: the master loses
  * its link with it. So an ssh that keeps such a master marks its children,
  * and in a child that finds the mark naming its parent the library makes
- * SIGHUP ignored, as nohup does; exec keeps that for the command itself.
+ * SIGHUP ignored, as nohup does, and blocked: a program that installs a
+ * handler of its own (socat does; ssh -W keeps an inherited SIG_IGN) still
+ * never receives it. exec keeps both for the command and its children.
  * Nothing else changes, and in any other process nothing happens beyond
  * one getenv.
  */
@@ -39,6 +41,12 @@ hangup_ignore_if_child(void)
 	if (mark == NULL)
 		return;
 	pid = strtol(mark, &end, 10);
-	if (*end == '\0' && pid > 0 && pid == (long)getppid())
+	if (*end == '\0' && pid > 0 && pid == (long)getppid()) {
+		sigset_t hup;
+
 		signal(SIGHUP, SIG_IGN);
+		sigemptyset(&hup);
+		sigaddset(&hup, SIGHUP);
+		sigprocmask(SIG_BLOCK, &hup, NULL);
+	}
 }

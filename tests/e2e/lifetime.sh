@@ -36,10 +36,9 @@ healed() {	# NAME URL
 	check_eq "$1-one-notebook" "$(remote_notebooks | wc -l)" 1
 }
 # gpu-box reached over TCP, as most users reach their server: a bridge on
-# 127.0.0.1 into the remote's namespace, one socat per connection. (With
-# a ProxyCommand, a login that ends hangs up its transport with it unless
-# that program ignores SIGHUP as ssh -W does; socat does not, and the
-# keeper then heals with a new login: the ProxyCommand variant below.)
+# 127.0.0.1 into the remote's namespace, one socat per connection; the
+# transports a test kills are then this bridge's children. (The sandbox's
+# own ProxyCommand way in is tested after a hangup below.)
 BRIDGE_PORT=22231
 socat TCP4-LISTEN:$BRIDGE_PORT,bind=127.0.0.1,fork,reuseaddr UNIX-CONNECT:"$SOCK" 2>/dev/null &
 tcp_bridge=$!
@@ -163,6 +162,39 @@ if list_says 'down (needs a password or a key)'; then pass password-list-down; e
 	fail password-list-down "'down (needs a password or a key)' in list" "$(laptop jupyssh list 2>&1 </dev/null)"
 fi
 laptop jupyssh stop gpu-box > /dev/null 2>&1 </dev/null
+reset_all
+
+# The same password-only host behind a ProxyCommand that installs a SIGHUP
+# handler of its own (socat, the sandbox's way in): the terminal closes
+# under the session, and the handed-on master's transport lives on, so the
+# URL answers without the new login a person would have to type.
+{ sed -E '/BatchMode|IdentityFile|IdentitiesOnly/d' "$ROOT/ssh_config.orig"
+  printf '    PubkeyAuthentication no\n    PreferredAuthentications password\n'; } |
+    put_laptop_file "$LAPTOP_HOME/.ssh/config" 600
+laptop_tty --timeout 120 --expect 'password:' --send "$REMOTE_PASSWORD\n" \
+    --expect 'ready: http' --send 'sleep 300\n' \
+    -- ssh gpu-box > "$ROOT/lifetime-hup-proxy.tty" 2>&1 &
+tty_pid=$!
+wait_for 90 grep -aq 'ready: http' "$ROOT/lifetime-hup-proxy.tty"
+url=$(url_in < "$ROOT/lifetime-hup-proxy.tty")
+tries=$(grep -c 'Failed password\|Accepted password' "$ROOT/sshd/sshd.log" 2>/dev/null)
+sleep 1
+pkill -KILL -P "$tty_pid" -f pty-run 2>/dev/null
+kill -KILL "$tty_pid" 2>/dev/null
+wait "$tty_pid" 2>/dev/null
+sleep 3	# what a hangup ends, it ends at once
+if wait_for 10 answers "$url"; then pass proxy-hangup-answers; else
+	fail proxy-hangup-answers "the URL answering after the terminal closed" \
+	    "$(tail -n 5 "$JSTATE/gpu-box.log"; cat "$JSTATE/gpu-box.keep" 2>&1)"
+fi
+check_eq proxy-hangup-no-new-login \
+    "$(grep -c 'Failed password\|Accepted password' "$ROOT/sshd/sshd.log" 2>/dev/null)" "$tries"
+case $(laptop jupyssh status gpu-box 2>&1 </dev/null) in
+*"(forwarded)") pass proxy-hangup-forwarded ;;
+*) fail proxy-hangup-forwarded "'(forwarded)'" "$(laptop jupyssh status gpu-box 2>&1 </dev/null)" ;;
+esac
+laptop jupyssh stop gpu-box > /dev/null 2>&1 </dev/null
+nothing_left proxy-hangup
 reset_all
 
 # ProxyCommand mode, without the library: after logout, and across a
