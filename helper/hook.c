@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "../common/number.h"
+#include "../common/translate.h"
 #include "commands.h"
 #include "forward.h"
 #include "keeper.h"
@@ -55,6 +56,19 @@ become_worker(const char *host)
 	return term;
 }
 
+/*
+ * No URL came of this session: the master kept on for the forward
+ * (ControlPersist, translate.c) has nothing to keep, and ends with the
+ * sessions open on it rather than linger.
+ */
+static int
+no_notebook(const struct conn *c, const struct host_config *hc)
+{
+	if (forward_outlives_session(&hc->opts))
+		ssh_control(c, "stop");
+	return 1;
+}
+
 int
 run_worker(const char *host, const char *ssh_config, const char *control,
     int local_port, int term)
@@ -86,14 +100,14 @@ run_worker(const char *host, const char *ssh_config, const char *control,
 	remote_notes(term, host);
 	if (remote_run(&c, "start", &hc.opts, token, &res) == -1) {
 		say_on(term, "jupyssh: %s: %s", host, res.detail);
-		return 1;
+		return no_notebook(&c, &hc);
 	}
 	/* The translated config forwards the configured port (translate.c). */
 	if (ensure_forward(&c, &hc, &res, !hc.opts.socket &&
 	    hc.opts.scheduler == SCHEDULER_NONE, &local_port, term, err,
 	    sizeof(err)) == -1) {
 		say_on(term, "jupyssh: %s: %s", host, err);
-		return 1;
+		return no_notebook(&c, &hc);
 	}
 	print_ready(term, host, local_port, res.token, res.how,
 	    hc.opts.browser);
