@@ -178,7 +178,7 @@ bench: all
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR) $(DESTDIR)$(DOCDIR)
 	install -m 755 $(HELPER) $(DESTDIR)$(BINDIR)/jupyssh
-	install -m 644 $(SHIM) $(DESTDIR)$(LIBDIR)/libjupyssh.so
+	install -m 644 $(SHIM) $(DESTDIR)$(LIBDIR)/$(notdir $(SHIM))
 	install -m 644 README.md examples/jupyter_config $(DESTDIR)$(DOCDIR)
 	install -d $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 \
 		$(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR)
@@ -189,7 +189,7 @@ install: all
 	install -m 644 completion/_jupyssh $(DESTDIR)$(ZSHCOMPDIR)/_jupyssh
 
 uninstall:
-	rm -f $(DESTDIR)$(BINDIR)/jupyssh $(DESTDIR)$(LIBDIR)/libjupyssh.so
+	rm -f $(DESTDIR)$(BINDIR)/jupyssh $(DESTDIR)$(LIBDIR)/$(notdir $(SHIM))
 	rm -rf $(DESTDIR)$(DOCDIR)
 	rm -f $(DESTDIR)$(MANDIR)/man1/jupyssh.1 \
 		$(DESTDIR)$(MANDIR)/man5/jupyssh_config.5 \
@@ -240,17 +240,23 @@ cross: $(ZIG) helper/remote_sh.h
 # musl, a second Linux libc: everything built with musl-gcc (Debian's
 # musl-tools) in build/musl/, and the unit tests run from there. musl
 # calls the library's constructor with no arguments: it reads its command
-# line from /proc/self/cmdline (compat/proc_linux.c).
+# line from /proc/self/cmdline (compat/proc_linux.c), which
+# tests/cross/musl-shim.sh checks in a musl program named ssh.
 MUSL = build/musl
 MUSL_UNIT = $(MUSL)/test_protocol $(MUSL)/test_directives \
 	$(MUSL)/test_readconf $(MUSL)/test_translate $(MUSL)/test_regressions \
 	$(MUSL)/test_state $(MUSL)/test_sshargs
 
+$(MUSL)/fake-ssh: tests/cross/fake_ssh.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -o $@ tests/cross/fake_ssh.c
+
 check-musl: $(HELPER) helper/remote_sh.h
 	@log=$(MUSL)/check.log; mkdir -p $(MUSL); : > $$log; \
 	if ! $(MAKE) -s CC=musl-gcc SHIM=$(MUSL)/libjupyssh.so \
 	    HELPER=$(MUSL)/jupyssh UNIT=$(MUSL) $(MUSL)/libjupyssh.so \
-	    $(MUSL)/jupyssh $(MUSL_UNIT) > $(MUSL)/build.out 2>&1; then \
+	    $(MUSL)/jupyssh $(MUSL)/fake-ssh $(MUSL_UNIT) \
+	    > $(MUSL)/build.out 2>&1; then \
 		echo "FAIL: musl/build: did not build (all of it:" \
 		    "$(MUSL)/build.out)" | tee -a $$log; \
 		tail -n 8 $(MUSL)/build.out | sed 's/^/  /'; \
@@ -265,6 +271,7 @@ check-musl: $(HELPER) helper/remote_sh.h
 			    "line (all of it: $$t.out)" | tee -a $$log; \
 		fi; \
 	done; \
+	sh tests/cross/musl-shim.sh $(MUSL) | tee -a $$log; \
 	echo "$$(grep -c '^PASS: ' $$log) passed," \
 	    "$$(grep -c '^FAIL: ' $$log) failed"; \
 	! grep -q '^FAIL: ' $$log
