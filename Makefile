@@ -196,7 +196,8 @@ uninstall:
 		$(DESTDIR)$(BASHCOMPDIR)/jupyssh $(DESTDIR)$(ZSHCOMPDIR)/_jupyssh
 
 clean:
-	rm -f $(SHIM) $(HELPER) helper/remote_sh.h $(UNIT_TESTS)
+	rm -f $(SHIM) shim/libjupyssh.dylib $(HELPER) helper/remote_sh.h \
+		$(UNIT_TESTS)
 
 # macOS, cross-compiled: the helper and the library for Apple silicon and
 # for Intel Macs, each in build/macos-ARCH/, with zig 0.11.0's clang and
