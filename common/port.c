@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "../compat/os.h"
 #include "port.h"
 
 int
@@ -18,7 +19,7 @@ port_is_free(int port)
 	struct sockaddr_in sin;
 	int fd, ok, on = 1;
 
-	if ((fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1)
+	if ((fd = os_socket(AF_INET, SOCK_STREAM, 0)) == -1)
 		return 1;	/* let ssh find out, and say so */
 	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on));
 	memset(&sin, 0, sizeof(sin));

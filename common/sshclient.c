@@ -1,17 +1,11 @@
 /*
  * Which OpenSSH client this is: ssh.c's getopt string and release, as
  * each known release has them, or as found in the client's own image
- * (this process, or an executable on disk). The reading of a command line
- * (sshargs.c) depends on them.
+ * (this process, or an executable on disk: compat/image_*.c). The
+ * reading of a command line (sshargs.c) depends on them.
  */
-#include <sys/mman.h>
-#include <sys/stat.h>
-
 #include <ctype.h>
-#include <fcntl.h>
-#include <link.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "sshclient.h"
 
@@ -110,86 +104,4 @@ ssh_client_scan(struct ssh_client *cl, const char *buf, size_t len)
 		if (p == buf || p[-1] == '\0')
 			cl->version = release(p, end);
 	return cl->optstring[0] != '\0' && cl->version != 0;
-}
-
-/*
- * The pieces of an image to look through: read-only data first (where
- * ssh.c's strings sit, near its start), then the rest that is not
- * writable (an image linked without separate code segments).
- */
-static int
-scan_segments(struct ssh_client *cl, const char *base, size_t size,
-    const ElfW(Phdr) *ph, int phnum, int from_file)
-{
-	const ElfW(Phdr) *p;
-	size_t off, len;
-	int pass, i;
-
-	for (pass = 0; pass < 2; pass++)
-		for (i = 0; i < phnum; i++) {
-			p = &ph[i];
-			if (p->p_type != PT_LOAD || (p->p_flags & PF_W) ||
-			    (pass == 0) != (!(p->p_flags & PF_X) &&
-			    p->p_offset != 0))
-				continue;
-			off = from_file ? p->p_offset : p->p_vaddr;
-			len = from_file ? p->p_filesz : p->p_memsz;
-			if (from_file && (off > size || len > size - off))
-				continue;
-			if (ssh_client_scan(cl, base + off, len))
-				return 0;
-		}
-	return cl->optstring[0] != '\0' ? 0 : -1;
-}
-
-static int
-self_segments(struct dl_phdr_info *info, size_t size, void *arg)
-{
-	(void)size;
-	/* The first is the program itself. */
-	scan_segments(arg, (const char *)info->dlpi_addr, 0, info->dlpi_phdr,
-	    info->dlpi_phnum, 0);
-	return 1;
-}
-
-int
-ssh_client_of_self(struct ssh_client *cl)
-{
-	memset(cl, 0, sizeof(*cl));
-	dl_iterate_phdr(self_segments, cl);
-	return cl->optstring[0] != '\0' ? 0 : -1;
-}
-
-int
-ssh_client_of_file(const char *path, struct ssh_client *cl)
-{
-	const ElfW(Ehdr) *eh;
-	struct stat st;
-	void *map;
-	size_t size;
-	int fd, r = -1;
-
-	memset(cl, 0, sizeof(*cl));
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
-		return -1;
-	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode) ||
-	    st.st_size < (off_t)sizeof(*eh) || st.st_size > (64 << 20)) {
-		close(fd);
-		return -1;
-	}
-	size = (size_t)st.st_size;
-	map = mmap(NULL, size, PROT_READ, MAP_PRIVATE, fd, 0);
-	close(fd);
-	if (map == MAP_FAILED)
-		return -1;
-	eh = map;
-	if (memcmp(eh->e_ident, ELFMAG, SELFMAG) == 0 &&
-	    eh->e_ident[EI_CLASS] == (sizeof(void *) == 8 ? ELFCLASS64 :
-	    ELFCLASS32) && eh->e_phentsize == sizeof(ElfW(Phdr)) &&
-	    eh->e_phoff <= size &&
-	    (size - eh->e_phoff) / sizeof(ElfW(Phdr)) >= eh->e_phnum)
-		r = scan_segments(cl, map, size, (const ElfW(Phdr) *)
-		    ((const char *)map + eh->e_phoff), eh->e_phnum, 1);
-	munmap(map, size);
-	return r;
 }

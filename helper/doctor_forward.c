@@ -16,6 +16,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "../compat/os.h"
 #include "doctor.h"
 #include "spawn.h"
 #include "util.h"
@@ -28,7 +29,7 @@ listener(int *port)
 	socklen_t len = sizeof(sin);
 	int fd;
 
-	if ((fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1)
+	if ((fd = os_socket(AF_INET, SOCK_STREAM, 0)) == -1)
 		return -1;
 	memset(&sin, 0, sizeof(sin));
 	sin.sin_family = AF_INET;
@@ -69,7 +70,7 @@ poke(int port, int accept_fd)
 	long deadline = monotonic_ms() + 10000;
 	int fd, back = 0, c;
 
-	if ((fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1)
+	if ((fd = os_socket(AF_INET, SOCK_STREAM, 0)) == -1)
 		return 0;
 	memset(&sin, 0, sizeof(sin));
 	sin.sin_family = AF_INET;

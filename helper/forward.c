@@ -42,7 +42,7 @@ int
 forward_recorded(const char *host, struct forward *f)
 {
 	char *text = state_read(host, STATE_FORWARD), pid[16], port[8];
-	long v;
+	long v = 0;
 	int ok;
 
 	memset(f, 0, sizeof(*f));

@@ -1,7 +1,7 @@
 /*
  * "jupyssh proxy": ProxyCommand mode, for an ssh that cannot preload the
  * library. It connects to the host (or runs ssh -W through a jump host)
- * and relays ssh's bytes with splice(2); meanwhile a detached worker waits
+ * and relays ssh's bytes (with splice(2) on Linux); meanwhile a detached worker waits
  * for ssh's control master to come up and then does what the LocalCommand
  * does: start or find the notebook through it, forward it, print the URL.
  * The host block needs ControlMaster and ControlPath of its own.
@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "../common/number.h"
+#include "../compat/os.h"
 #include "commands.h"
 #include "proxy.h"
 #include "spawn.h"
@@ -52,8 +53,8 @@ dial(const char *host, const char *port, int timeout)
 		return -1;
 	}
 	for (ai = res; ai != NULL; ai = ai->ai_next) {
-		if ((fd = socket(ai->ai_family, ai->ai_socktype |
-		    SOCK_CLOEXEC, ai->ai_protocol)) == -1)
+		if ((fd = os_socket(ai->ai_family, ai->ai_socktype,
+		    ai->ai_protocol)) == -1)
 			continue;
 		flags = fcntl(fd, F_GETFL);
 		fcntl(fd, F_SETFL, flags | O_NONBLOCK);
@@ -83,9 +84,10 @@ dial(const char *host, const char *port, int timeout)
 }
 
 /*
- * One direction of the relay. splice(2) moves the bytes between a pipe
- * (ssh gives ProxyCommand pipes) and the socket inside the kernel; a side
- * that is no pipe falls back to read/write through buf.
+ * One direction of the relay. On Linux splice(2) moves the bytes between
+ * a pipe (ssh gives ProxyCommand pipes) and the socket inside the kernel;
+ * a side that is no pipe, or a system without splice, falls back to
+ * read/write through buf.
  */
 struct flow {
 	int	 from, to;
@@ -103,8 +105,7 @@ flow_step(struct flow *f)
 	ssize_t n;
 
 	if (!f->copy) {
-		n = splice(f->from, NULL, f->to, NULL, RELAY_CHUNK,
-		    SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
+		n = os_splice(f->from, f->to, RELAY_CHUNK);
 		if (n == -1 && errno == EINVAL) {
 			f->copy = 1;
 			return flow_step(f);

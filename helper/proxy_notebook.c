@@ -1,12 +1,14 @@
 /*
  * The notebook side of "jupyssh proxy": the ssh that runs the proxy is
- * found through /proc, its command line read as that client reads it, and
+ * found (through /proc on Linux, sysctl on macOS: compat/), its command
+ * line read as that client reads it, and
  * if it wants a notebook a detached worker waits for its control master
  * and then does what the LocalCommand does.
  */
 #include <sys/stat.h>
 #include <sys/types.h>
 
+#include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <signal.h>
@@ -21,6 +23,7 @@
 #include "../common/hostname.h"
 #include "../common/sshargs.h"
 #include "../common/translate.h"
+#include "../compat/os.h"
 #include "commands.h"
 #include "proxy.h"
 #include "remote.h"
@@ -29,17 +32,15 @@
 
 #define MASTER_WAIT	300	/* seconds: a person may be typing a password */
 
-/* ssh's own command line, from /proc: what the user asked ssh for. */
+/* ssh's own command line: what the user asked ssh for. */
 static int
 proc_args(pid_t pid, char *buf, size_t len, char **argv, int max)
 {
-	char path[64];
 	ssize_t n;
 	int argc = 0;
 	char *p;
 
-	snprintf(path, sizeof(path), "/proc/%ld/cmdline", (long)pid);
-	if ((n = read_file(path, buf, len)) == -1)
+	if ((n = os_proc_args(pid, buf, len)) == -1)
 		return -1;
 	for (p = buf; p < buf + n && argc < max - 1; p += strlen(p) + 1)
 		argv[argc++] = p;
@@ -47,48 +48,45 @@ proc_args(pid_t pid, char *buf, size_t len, char **argv, int max)
 	return argc;
 }
 
-/* The parent of pid, from /proc/PID/stat ("PID (COMM) S PPID ..."). */
-static pid_t
-parent_of(pid_t pid)
-{
-	char path[64], buf[512], *p;
-	long ppid;
-
-	snprintf(path, sizeof(path), "/proc/%ld/stat", (long)pid);
-	if (read_file(path, buf, sizeof(buf)) == -1 ||
-	    (p = strrchr(buf, ')')) == NULL || sscanf(p + 1, " %*c %ld",
-	    &ppid) != 1)
-		return -1;
-	return (pid_t)ppid;
-}
+#define UNREADABLE	(-2)
 
 /*
  * The ssh that runs us, and which client it is: our parent (ssh execs its
  * ProxyCommand through the shell), or the grandparent past a shell that
  * did not exec. exe: the client's binary, to ask it the same questions.
+ * -1: not run by ssh; UNREADABLE: who runs us cannot be learnt here (no
+ * /proc, a parent outside our view), and why says why.
  */
 static pid_t
-ssh_of_proxy(struct ssh_client *cl, char *exe, size_t len)
+ssh_of_proxy(struct ssh_client *cl, char *exe, size_t len, char *why,
+    size_t whylen)
 {
-	char path[64];
+	char image[PATH_MAX];
 	pid_t pid = getppid();
-	ssize_t n;
-	int i;
+	int i, e;
 
-	for (i = 0; i < 2 && pid > 1; i++, pid = parent_of(pid)) {
-		snprintf(path, sizeof(path), "/proc/%ld/exe", (long)pid);
-		if (ssh_client_of_file(path, cl) != 0)
-			continue;
-		if ((n = readlink(path, exe, len - 1)) <= 0 ||
-		    (size_t)n >= len - 1)
-			snprintf(exe, len, "ssh");
-		else {
-			exe[n] = '\0';
-			/* Replaced since it started: the one on PATH. */
-			if (exe[0] != '/' || strstr(exe, " (deleted)") != NULL)
-				snprintf(exe, len, "ssh");
+	for (i = 0; i < 2 && pid != 1; i++) {
+		if (pid <= 0) {
+			snprintf(why, whylen, "its parent is outside this "
+			    "process's view");
+			return UNREADABLE;
 		}
-		return pid;
+		if (os_proc_image(pid, image, sizeof(image)) == -1) {
+			/* Another user's process is not our ssh. */
+			if ((e = errno) == EACCES || e == EPERM || i > 0)
+				return -1;
+			snprintf(why, whylen, "process %ld: %s", (long)pid,
+			    strerror(e));
+			return UNREADABLE;
+		}
+		if (ssh_client_of_file(image, cl) == 0) {
+			/* Replaced since it started: the one on PATH. */
+			if (os_proc_exe(pid, exe, len) == -1)
+				snprintf(exe, len, "ssh");
+			return pid;
+		}
+		if (i == 0 && (pid = os_parent_of(pid)) == -1)
+			return -1;
 	}
 	return -1;
 }
@@ -193,19 +191,32 @@ find_target(struct target *t, const char *given, const char *host,
 {
 	struct host_config hc;
 	struct ssh_client cl;
-	char cmdline[8192], *argv[256], exe[PATH_MAX];
+	char cmdline[8192], *argv[256], exe[PATH_MAX], why[256];
 	pid_t ssh;
 	int argc, wanted;
 
 	t->alias = given;
 	/* Not run by ssh (by hand, say): a relay and nothing more. */
-	if ((ssh = ssh_of_proxy(&cl, exe, sizeof(exe))) == -1) {
+	if ((ssh = ssh_of_proxy(&cl, exe, sizeof(exe), why,
+	    sizeof(why))) == -1) {
 		if (given != NULL)
 			tell("%s: not run by ssh: no notebook", given);
 		return -1;
 	}
-	if ((argc = proc_args(ssh, cmdline, sizeof(cmdline), argv, 256)) < 2 ||
-	    parse_ssh_args_as(&cl, argc, argv, &t->args) != 0) {
+	/* Never silence: the person would wait for a URL. */
+	if (ssh == UNREADABLE) {
+		tell("%s: cannot read the command line of the ssh that runs "
+		    "the proxy (%s): no notebook", given != NULL ? given : host,
+		    why);
+		return -1;
+	}
+	if ((argc = proc_args(ssh, cmdline, sizeof(cmdline), argv, 256)) == -1) {
+		tell("%s: cannot read the command line of ssh (process %ld: "
+		    "%s): no notebook", given != NULL ? given : host,
+		    (long)ssh, strerror(errno));
+		return -1;
+	}
+	if (argc < 2 || parse_ssh_args_as(&cl, argc, argv, &t->args) != 0) {
 		if (given != NULL)
 			tell("%s: cannot tell what ssh was asked to do: no "
 			    "notebook", given);

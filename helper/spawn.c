@@ -16,6 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../compat/os.h"
 #include "spawn.h"
 #include "state.h"
 
@@ -184,8 +185,8 @@ spawn_run(const struct spawn *s)
 	}
 	if (s->out != NULL)
 		s->out[0] = '\0';
-	if ((s->input != NULL && pipe2(in, O_CLOEXEC) == -1) ||
-	    (!passthrough && pipe2(from, O_CLOEXEC) == -1) ||
+	if ((s->input != NULL && os_pipe(in) == -1) ||
+	    (!passthrough && os_pipe(from) == -1) ||
 	    (pid = fork()) == -1) {
 		e = errno;
 		close(in[0]); close(in[1]); close(from[0]); close(from[1]);
@@ -334,7 +335,7 @@ spawn_call(int (*fn)(void *, int), void *arg, int *rfd)
 	int p[2];
 	pid_t pid;
 
-	if (pipe2(p, O_CLOEXEC) == -1)
+	if (os_pipe(p) == -1)
 		return -1;
 	if ((pid = fork()) == -1) {
 		close(p[0]);

@@ -2,7 +2,6 @@
  * Messages, tokens, a one-request HTTP probe, small file reads and JSON
  * strings: the little the helper needs that libc does not give.
  */
-#include <sys/random.h>
 #include <sys/socket.h>
 
 #include <netinet/in.h>
@@ -17,6 +16,7 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include "../compat/os.h"
 #include "../common/port.h"
 #include "util.h"
 
@@ -71,7 +71,7 @@ random_token(char *buf, size_t len)
 	size_t i;
 
 	if (len < sizeof(raw) * 2 + 1 ||
-	    getrandom(raw, sizeof(raw), 0) != (ssize_t)sizeof(raw))
+	    os_random(raw, sizeof(raw)) == -1)
 		return -1;
 	for (i = 0; i < sizeof(raw); i++)
 		snprintf(buf + i * 2, 3, "%02x", raw[i]);
@@ -92,7 +92,7 @@ http_ok(int port, const char *path, const char *token)
 	size_t got = 0;
 	int fd, ok = 0;
 
-	if ((fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1)
+	if ((fd = os_socket(AF_INET, SOCK_STREAM, 0)) == -1)
 		return 0;
 	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
 	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
@@ -178,14 +178,5 @@ read_file(const char *path, char *buf, size_t len)
 int
 self_exe(char *buf, size_t len)
 {
-	ssize_t n = readlink("/proc/self/exe", buf, len - 1);
-	char *del;
-
-	if (n <= 0)
-		return -1;
-	buf[n] = '\0';
-	/* Replaced since it started (an upgrade): the new one, by its name. */
-	if ((del = strstr(buf, " (deleted)")) != NULL && del[10] == '\0')
-		*del = '\0';
-	return 0;
+	return os_self_exe(buf, len);
 }

@@ -1,12 +1,14 @@
 /*
- * libjupyssh.so: preloaded into ssh, it shows ssh a configuration in which
+ * libjupyssh: preloaded into ssh, it shows ssh a configuration in which
  * the Jupyter* directives have become native OpenSSH options (plan.c).
  *
- * The only hooks are fopen and fopen64, which is how ssh opens its config
- * files. This file resolves the real functions, tells ssh from every other
- * process, and guards against our own fopen calls: in any process that is
- * not ssh, and for anything but a plain read, the real function is called
- * untouched.
+ * The only hooks are on fopen (and glibc's fopen64), which is how ssh
+ * opens its config files. This file tells ssh from every other process,
+ * and guards against our own fopen calls: in any process that is not
+ * ssh, and for anything but a plain read, the real function is called
+ * untouched. How the hooks are put in place is the loader's business:
+ * an exported fopen for ELF loaders (below), dyld's interposing table on
+ * macOS (interpose.c).
  */
 #include <dlfcn.h>
 #include <errno.h>
@@ -14,12 +16,11 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "../compat/os.h"
 #include "plan.h"
 
-#define EXPORT	__attribute__((visibility("default")))
-
-static fopen_fn *real_fopen, *real_fopen64;
-static pthread_once_t real_once = PTHREAD_ONCE_INIT;
+static pthread_once_t init_once = PTHREAD_ONCE_INIT;
+static int	  lock_ok;
 
 static int	  is_ssh;
 
@@ -29,49 +30,85 @@ static int	  is_ssh;
  * mutex rather than a thread-local flag: no TLS block for every process
  * that loads the library, and only ssh ever takes it.
  */
-static pthread_mutex_t plan_lock = PTHREAD_RECURSIVE_MUTEX_INITIALIZER_NP;
+static pthread_mutex_t plan_lock;
 static int plan_depth;
+
+#ifndef __APPLE__
+#define EXPORT	__attribute__((visibility("default")))
+
+static fopen_fn *real_fopen;
+#ifdef __GLIBC__
+static fopen_fn *real_fopen64;
+#endif
+#endif
 
 /* Every real symbol, resolved in one place; our own hook is an error. */
 static void
-resolve_real(void)
+hooks_init(void)
 {
+	lock_ok = os_recursive_lock_init(&plan_lock) == 0;
+#ifndef __APPLE__
 	real_fopen = (fopen_fn *)dlsym(RTLD_NEXT, "fopen");
-	real_fopen64 = (fopen_fn *)dlsym(RTLD_NEXT, "fopen64");
 	if (real_fopen == fopen)
 		real_fopen = NULL;
+#ifdef __GLIBC__
+	real_fopen64 = (fopen_fn *)dlsym(RTLD_NEXT, "fopen64");
 	if (real_fopen64 == fopen64)
 		real_fopen64 = NULL;
+#endif
+#endif
 }
 
 /*
- * glibc hands constructors argc and argv. ssh overwrites its argv strings
- * (setproctitle emulation) before it reads any config, so the plan reads
- * them now. Elsewhere nothing at all: the hooks resolve lazily if called.
+ * ssh overwrites its argv strings (setproctitle emulation) before it
+ * reads any config, so the plan reads them at load. Elsewhere nothing at
+ * all: the hooks initialise lazily if called.
  */
-__attribute__((constructor)) static void
-shim_init(int argc, char **argv, char **envp)
+static void
+start(int argc, char **argv)
 {
-	(void)envp;
 	if (plan_init(argc, argv)) {
-		pthread_once(&real_once, resolve_real);
+		pthread_once(&init_once, hooks_init);
 		is_ssh = 1;
 	} else
 		hangup_ignore_if_child();
 }
 
-static FILE *
-dispatch(const char *path, const char *mode, fopen_fn *real)
+#ifdef OS_CTOR_ARGS
+/* glibc and dyld hand constructors argc and argv. */
+__attribute__((constructor)) static void
+shim_init(int argc, char **argv, char **envp)
+{
+	(void)envp;
+	start(argc, argv);
+}
+#else
+/* musl hands them nothing: the command line is read from the system. */
+__attribute__((constructor)) static void
+shim_init(void)
+{
+	char **argv;
+	int argc;
+
+	if (os_self_args(&argc, &argv) == 0)
+		start(argc, argv);
+}
+#endif
+
+/* The hook itself, whichever way it was put in place. */
+FILE *
+hook_fopen(const char *path, const char *mode, fopen_fn *real)
 {
 	FILE *f;
 
+	pthread_once(&init_once, hooks_init);
 	if (real == NULL) {
 		errno = ENOSYS;
 		return NULL;
 	}
 	/* Not ours: not ssh, or not a plain read. */
-	if (!is_ssh || path == NULL || mode == NULL || mode[0] != 'r' ||
-	    strchr(mode, '+') != NULL)
+	if (!is_ssh || !lock_ok || path == NULL || mode == NULL ||
+	    mode[0] != 'r' || strchr(mode, '+') != NULL)
 		return real(path, mode);
 	pthread_mutex_lock(&plan_lock);
 	if (plan_depth > 0)	/* our own read, from inside the plan */
@@ -85,16 +122,20 @@ dispatch(const char *path, const char *mode, fopen_fn *real)
 	return f;
 }
 
+#ifndef __APPLE__
 EXPORT FILE *
 fopen(const char *path, const char *mode)
 {
-	pthread_once(&real_once, resolve_real);
-	return dispatch(path, mode, real_fopen);
+	pthread_once(&init_once, hooks_init);
+	return hook_fopen(path, mode, real_fopen);
 }
 
+#ifdef __GLIBC__
 EXPORT FILE *
 fopen64(const char *path, const char *mode)
 {
-	pthread_once(&real_once, resolve_real);
-	return dispatch(path, mode, real_fopen64);
+	pthread_once(&init_once, hooks_init);
+	return hook_fopen(path, mode, real_fopen64);
 }
+#endif
+#endif

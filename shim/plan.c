@@ -23,6 +23,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "../compat/os.h"
 #include "../common/port.h"
 #include "../common/readconf.h"
 #include "../common/state.h"
@@ -148,7 +149,7 @@ live_session(char *path, size_t len)
 	memset(&sun, 0, sizeof(sun));
 	sun.sun_family = AF_UNIX;
 	memcpy(sun.sun_path, path, strlen(path) + 1);
-	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1)
+	if ((fd = os_socket(AF_UNIX, SOCK_STREAM, 0)) == -1)
 		return 0;
 	ok = connect(fd, (struct sockaddr *)&sun, sizeof(sun)) == 0;
 	close(fd);

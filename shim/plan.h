@@ -1,6 +1,6 @@
 /*
  * What ssh is shown (plan.c), kept apart from how its fopen calls are
- * caught (hooks.c). The hooks call in here only from ssh, only for a plain
+ * caught (hooks.c, interpose.c). The hooks call in here only from ssh, only for a plain
  * read, never from inside the plan itself, and one thread at a time.
  */
 #ifndef JUPYSSH_PLAN_H
@@ -11,6 +11,9 @@
 typedef FILE *fopen_fn(const char *, const char *);
 
 struct config_reader;
+
+/* hooks.c: every hooked fopen comes here, with the real function. */
+FILE	*hook_fopen(const char *path, const char *mode, fopen_fn *real);
 
 int	 plan_init(int argc, char **argv);
 FILE	*plan_fopen(const char *path, const char *mode, fopen_fn *real);

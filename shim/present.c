@@ -1,10 +1,9 @@
 /*
- * A config file as ssh is shown it: a 0600 memfd (ssh refuses the 0777 a
- * memfd starts with, and a FILE without an fd dies in its fstat) holding
+ * A config file as ssh is shown it: a private 0600 file (a memfd where
+ * there is one; a FILE without an fd dies in ssh's fstat) holding
  * the file's own lines, Jupyter lines commented out so that line numbers
  * stay right for ssh's messages, then the block for the host, if any.
  */
-#include <sys/mman.h>
 #include <sys/stat.h>
 
 #include <errno.h>
@@ -13,6 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "../compat/os.h"
 #include "../common/readconf.h"
 #include "plan.h"
 
@@ -61,8 +61,7 @@ present_config(const char *path, const char *block, int check_perm,
 		    !reader_is_marked(r, st.st_dev, st.st_ino))
 			return orig;
 	}
-	if ((fd = memfd_create("jupyssh-config", MFD_CLOEXEC)) == -1 ||
-	    fchmod(fd, 0600) == -1)
+	if ((fd = os_private_file("jupyssh-config")) == -1)
 		goto fail;
 	while (orig != NULL && ok && (len = getline(&line, &cap, orig)) != -1)
 		ok = (!is_jupyter_keyword(line) || write_all(fd, "#", 1) == 0) &&

@@ -1,7 +1,8 @@
 # ProxyCommand mode without %n: "ProxyCommand jupyssh proxy %h %p", as
 # one writes "nc %h %p", for a host whose HostName is not its alias. The
 # notebook comes up for the alias typed, read from ssh's own command line;
-# where that cannot be told, the terminal says that %n is needed.
+# where that cannot be told, the terminal says that %n is needed, and
+# where ssh's command line cannot be read at all, it says so.
 . "$(dirname "$0")/lib.sh"
 reset_all
 # A TCP way into the sandbox from this side, on loopback only.
@@ -26,6 +27,17 @@ Host gpu-nc-literal
     HostName gpu-elsewhere
     ProxyCommand jupyssh proxy 127.0.0.1 22224
     ControlPersist yes
+Host gpu-nc-blind
+    HostKeyAlias gpu-box
+    User $REMOTE_USER
+    IdentityFile ~/.ssh/id_ed25519
+    IdentitiesOnly yes
+    BatchMode yes
+    ControlMaster auto
+    ControlPath ~/.ssh/cm-%C
+    HostName 127.0.0.1
+    Port 22224
+    ProxyCommand unshare --user --map-current-user --pid --fork --mount-proc jupyssh proxy %h %p
 EOC
 } | put_laptop_file "$LAPTOP_HOME/.ssh/config" 600
 # The same with a master that persists: ssh gives the proxy /dev/null
@@ -33,7 +45,7 @@ EOC
 sed '/^Host gpu-nc gpu-nc-literal gpu-nc-plain$/a\    ControlPersist yes' \
     "$LAPTOP_HOME/.ssh/config" | put_laptop_file "$LAPTOP_HOME/alt_config" 600
 jupyter_config <<'EOC'
-Host gpu-nc gpu-nc-literal
+Host gpu-nc gpu-nc-literal gpu-nc-blind
     JupyterPort 18889
     JupyterDirectory ~/project
 EOC
@@ -91,6 +103,15 @@ NO_SHIM=1 laptop_tty --timeout 60 --expect 'in-6' --send 'echo in-$((3+3)); exit
     -- ssh gpu-nc-plain > "$ROOT/tty-plain.out" 2>&1
 check_eq plain-login "$(grep -ac 'in-6' "$ROOT/tty-plain.out")" 1
 check_eq plain-quiet "$(grep -ac jupyssh "$ROOT/tty-plain.out")" 0
+
+# Where the proxy cannot learn which ssh runs it (here it runs in a
+# process namespace of its own, where its parent is out of view, as on a
+# system whose processes it cannot read): the connection goes on, and one
+# line says that no notebook comes, rather than nothing at all.
+out=$(laptop_plain ssh gpu-nc-blind echo through 2> "$ROOT/blind.err")
+check_eq blind-relays "$out" through
+check_eq blind-says "$(cat "$ROOT/blind.err")" "jupyssh: 127.0.0.1: cannot read the command line of the ssh that runs the proxy (its parent is outside this process's view): no notebook"
+check_eq blind-no-notebook "$(remote_notebooks | wc -l)" 0
 
 # Run by hand with an alias: nothing to bring up, and it says so.
 out=$(laptop_plain jupyssh proxy 127.0.0.1 1 gpu-nc 2>&1 </dev/null)
