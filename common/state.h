@@ -52,6 +52,8 @@
  * REMOTE KIND CONTROL_PATH", KIND fixed or auto.
  */
 #define STATE_PORTS	"ports"
+/* Empty; held with flock while those forwards change. */
+#define STATE_PORTS_LOCK "portslock"
 /* Lines said while no session was open, for the next command (notice.c). */
 #define STATE_NOTICE	"notice"
 /* "tty.PID": "PID START TTY", a session's terminal (notice.c). */

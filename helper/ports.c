@@ -9,6 +9,9 @@
  * the state file "ports" (state.h): status lists them, stop cancels them,
  * and a forward whose master died is made again on the next sync.
  */
+#include <sys/file.h>
+
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -148,6 +151,27 @@ cancel_one(const struct port_fwd *p, const char *host)
 		ssh_forward(&m, "cancel", p->local, target);
 }
 
+/*
+ * One sync at a time for a host: the hook of a second login and the
+ * keeper would otherwise both forward a port, the second one moved.
+ */
+static int
+sync_lock(const char *host)
+{
+	char path[PATH_MAX];
+	int fd;
+
+	if (state_path(host, STATE_PORTS_LOCK, path, sizeof(path)) == -1 ||
+	    (fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC,
+	    0600)) == -1)
+		return -1;
+	if (flock(fd, LOCK_EX) == -1) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
 static int
 has(const int *v, int n, int x)
 {
@@ -172,6 +196,7 @@ ports_sync(const struct conn *c, const struct host_config *hc,
 {
 	struct port_fwd have[MAX_FWD], keep[MAX_FWD];
 	int fixed[MAX_FORWARD_PORTS], nfixed = 0, aut = 0, n, nkeep = 0, i;
+	int lock;
 	pid_t master;
 
 	/* A job's node is reached through another hop: not yet done. */
@@ -180,6 +205,7 @@ ports_sync(const struct conn *c, const struct host_config *hc,
 	    hc->opts.forward_ports, fixed, &nfixed, &aut, NULL, 0) == -1 ||
 	    c->control == NULL || (master = ssh_master_pid(c)) == -1)
 		return;
+	lock = sync_lock(hc->host);
 	n = ports_read(hc->host, have, MAX_FWD);
 	for (i = 0; i < n; i++) {
 		/* A master that died took its forward with it. */
@@ -204,6 +230,8 @@ ports_sync(const struct conn *c, const struct host_config *hc,
 			nkeep++;
 	}
 	ports_save(hc->host, keep, nkeep);
+	if (lock != -1)
+		close(lock);
 }
 
 /* The keeper's look, every few seconds: the listing, then the sync. */
@@ -251,10 +279,13 @@ void
 ports_cancel_all(const char *host)
 {
 	struct port_fwd p[MAX_FWD];
-	int n, i;
+	int n, i, lock;
 
+	lock = sync_lock(host);
 	n = ports_read(host, p, MAX_FWD);
 	for (i = 0; i < n; i++)
 		cancel_one(&p[i], host);
 	state_remove(host, STATE_PORTS);
+	if (lock != -1)
+		close(lock);
 }
