@@ -69,6 +69,8 @@ const struct directive directives[] = {
 	    F(slurm_options), NULL, "none", NULL, "JS_SLURM_OPTS" },
 	{ "JupyterForward", oJupyterForward, T_CHOICE, F(forward),
 	    "notebook", NULL, forward_lives, NULL },
+	{ "JupyterForwardPorts", oJupyterForwardPorts, T_PORTS,
+	    F(forward_ports), NULL, "none", NULL, NULL },
 	{ NULL, oBadOption, T_WORD, 0, NULL, NULL, NULL, NULL }
 };
 
@@ -87,7 +89,7 @@ static const struct {
 static int
 is_string(const struct directive *d)
 {
-	return d->type == T_WORD || d->type == T_LINE;
+	return d->type == T_WORD || d->type == T_LINE || d->type == T_PORTS;
 }
 
 /* An unset number is -1, but for JupyterPort: 0 means "not ours" to all. */
@@ -174,6 +176,11 @@ directive_set(const struct directive *d, struct jupyter_options *o,
 			return refuse_choice(d, value, why, whylen);
 		n = v->value;
 		break;
+	case T_PORTS:
+		if (forward_ports_parse(value, NULL, NULL, NULL, why,
+		    whylen) == -1)
+			return -1;
+		/* FALLTHROUGH */
 	case T_WORD:
 	case T_LINE:
 		if (d->opcode == oJupyterEnv && strcmp(value, "conda:") == 0)
@@ -213,6 +220,61 @@ directive_value(const struct directive *d, const struct jupyter_options *o,
 	}
 	snprintf(buf, len, "%d", n);
 	return buf;
+}
+
+/*
+ * "6006 8787", "auto" or both ("8787 auto"): the fixed ports in ports
+ * (nports of them, each once) and *autop 1 for auto. Any of the three may
+ * be NULL to only check. 0, or -1 with why.
+ */
+int
+forward_ports_parse(const char *value, int *ports, int *nports, int *autop,
+    char *why, size_t whylen)
+{
+	int got[MAX_FORWARD_PORTS], n = 0, aut = 0, i;
+	const char *p = value, *w;
+	char word[16];
+	size_t len;
+	long v;
+
+	for (;;) {
+		while (*p == ' ' || *p == '\t')
+			p++;
+		if (*p == '\0')
+			break;
+		for (w = p; *p != '\0' && *p != ' ' && *p != '\t'; p++)
+			;
+		len = (size_t)(p - w);
+		if (len >= sizeof(word))
+			return refuse(why, whylen, "bad port \"%.*s\" "
+			    "(1-65535, or auto)", (int)(len > 40 ? 40 : len), w);
+		memcpy(word, w, len);
+		word[len] = '\0';
+		if (strcasecmp(word, "auto") == 0) {
+			aut = 1;
+			continue;
+		}
+		if (number_in(word, 1, 65535, &v) == -1)
+			return refuse(why, whylen, "bad port \"%s\" "
+			    "(1-65535, or auto)", word);
+		for (i = 0; i < n && got[i] != (int)v; i++)
+			;
+		if (i < n)
+			return refuse(why, whylen, "port %ld given twice", v);
+		if (n == MAX_FORWARD_PORTS)
+			return refuse(why, whylen, "more than %d ports",
+			    MAX_FORWARD_PORTS);
+		got[n++] = (int)v;
+	}
+	if (n == 0 && !aut)
+		return refuse(why, whylen, "expected ports or auto");
+	if (ports != NULL)
+		memcpy(ports, got, (size_t)n * sizeof(*got));
+	if (nports != NULL)
+		*nports = n;
+	if (autop != NULL)
+		*autop = aut;
+	return 0;
 }
 
 void

@@ -41,6 +41,7 @@ struct jupyter_options {
 	int	 scheduler;	/* JupyterScheduler */
 	char	*slurm_options;	/* JupyterSlurmOptions: for sbatch */
 	int	 forward;	/* JupyterForward */
+	char	*forward_ports;	/* JupyterForwardPorts: ports and/or auto */
 	char	*control_path;	/* the user's own ControlPath, if any */
 	char	*port_origin;	/* "FILE:LINE" of JupyterPort, for messages */
 };
@@ -50,7 +51,8 @@ enum opcode {
 	oJupyterPort, oJupyterLocalPort, oJupyterDirectory, oJupyterEnv,
 	oJupyterCommand, oJupyterAutoStart, oJupyterStartTimeout,
 	oJupyterSocket, oJupyterStopOnExit, oJupyterBrowser,
-	oJupyterScheduler, oJupyterSlurmOptions, oJupyterForward
+	oJupyterScheduler, oJupyterSlurmOptions, oJupyterForward,
+	oJupyterForwardPorts
 };
 
 /* What a directive's value is, and so how it is read and printed. */
@@ -59,7 +61,8 @@ enum directive_type {
 	T_SECONDS,	/* 1-86400 */
 	T_WORD,		/* one word, quotes allowed */
 	T_LINE,		/* the rest of the line as it stands: a command */
-	T_CHOICE	/* one of the value names */
+	T_CHOICE,	/* one of the value names */
+	T_PORTS		/* ports 1-65535 and the word auto, kept as text */
 };
 
 struct value_name {
@@ -86,6 +89,12 @@ int	 directive_set(const struct directive *, struct jupyter_options *,
 	    const char *value, int store, char *why, size_t whylen);
 const char *directive_value(const struct directive *,
 	    const struct jupyter_options *, char *buf, size_t len);
+
+/* JupyterForwardPorts: at most this many fixed ports. */
+#define MAX_FORWARD_PORTS	16
+
+int	 forward_ports_parse(const char *value, int *ports, int *nports,
+	    int *autop, char *why, size_t whylen);
 
 void	 options_init(struct jupyter_options *);
 void	 options_fill_defaults(struct jupyter_options *);

@@ -212,11 +212,12 @@ read_directive(struct config_reader *r, const struct directive *d,
 	int bad = 0, had_port = o->port;
 
 	mark_file(r, file);
-	if (d->type == T_LINE) {
+	if (d->type == T_LINE || d->type == T_PORTS) {
 		/* A command line, taken as it stands, like LocalCommand. */
 		if (*rest == '\0')
-			return config_error(r, file, linenum,
-			    "%s needs a command", keyword);
+			return config_error(r, file, linenum, "%s needs %s",
+			    keyword, d->type == T_LINE ? "a command" :
+			    "ports or auto");
 		arg = rest;
 	} else {
 		arg = config_word(&rest, &bad);

@@ -47,6 +47,16 @@
 #define STATE_KEEP_LOCK	"keeplock"
 /* The page that sends the browser on to the URL (JupyterBrowser). */
 #define STATE_HTML	"html"
+/*
+ * The forwards of JupyterForwardPorts, one a line: "MASTER_PID LOCAL
+ * REMOTE KIND CONTROL_PATH", KIND fixed or auto.
+ */
+#define STATE_PORTS	"ports"
+/* Empty; held with flock while those forwards change. */
+#define STATE_PORTS_LOCK "portslock"
+/* Lines said while no session was open, for the next command (notice.c). */
+#define STATE_NOTICE	"notice"
+/* "tty.PID": "PID START TTY", a session's terminal (notice.c). */
 
 /*
  * The helper's: home is the passwd home; report, if not NULL, is told

@@ -13,7 +13,7 @@ _jupyssh_hosts()
 	local -a directives=(jupyterport jupyterlocalport jupyterdirectory
 	    jupyterenv jupytercommand jupyterautostart jupyterstarttimeout
 	    jupytersocket jupyterstoponexit jupyterbrowser jupyterscheduler
-	    jupyterslurmoptions jupyterforward)
+	    jupyterslurmoptions jupyterforward jupyterforwardports)
 	local -a files=()
 
 	for f in "$side" "$HOME/.ssh/config"; do

@@ -14,6 +14,8 @@
 #include "forward.h"
 #include "keeper.h"
 #include "nodehop.h"
+#include "notice.h"
+#include "ports.h"
 #include "progress.h"
 #include "remote.h"
 #include "state.h"
@@ -156,6 +158,7 @@ cmd_start(struct host_config *hc)
 		return 1;
 	}
 	keeper_tell_down(2, host);
+	notice_pending(2, host);
 	/* Concurrent starts for one host wait here, then share a master. */
 	if ((fd = state_lock(host)) == -1) {
 		warnx_("%s: cannot lock the local state folder", host);
@@ -210,6 +213,7 @@ cmd_start(struct host_config *hc)
 	if (strcmp(res.how, "started") == 0)
 		open_browser(host, hc->opts.browser, url);
 	free(url);
+	ports_sync(&c, hc, NULL, 0, 2);
 	keeper_start(hc);
 	return 0;
 }
@@ -223,8 +227,9 @@ cmd_stop(struct host_config *hc)
 	struct conn c, m;
 	char ctl[PATH_MAX], configured[32], *session;
 
-	/* First what would bring the forward back. */
+	/* First what would bring the forward back, then the ports beside. */
 	keeper_stop(host);
+	ports_cancel_all(host);
 	connect_to(&c, hc);
 	if (remote_run(&c, "stop", &hc->opts, NULL, &res) == -1) {
 		warnx_("%s: %s", host, res.detail);
@@ -307,6 +312,7 @@ cmd_url(struct host_config *hc)
 	int local, rc;
 
 	keeper_tell_down(2, host);
+	notice_pending(2, host);
 	if (remote_status(hc, &res) == -1)
 		return 1;
 	if (res.kind != RESULT_RUNNING) {
@@ -336,6 +342,7 @@ cmd_status(struct host_config *hc)
 	int forwarded, local;
 
 	keeper_tell_down(2, host);
+	notice_pending(2, host);
 	if (remote_status(hc, &res) == -1)
 		return 1;
 	if (res.kind == RESULT_PENDING) {
@@ -368,5 +375,6 @@ cmd_status(struct host_config *hc)
 		printf("%s: running, pid %ld, %s, folder %s, local port %d "
 		    "%s\n", host, res.pid, where,
 		    res.detail[0] ? res.detail : "?", local, fwd);
+	ports_status(host);
 	return fflush(stdout) == EOF ? 1 : 0;
 }

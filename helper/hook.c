@@ -20,6 +20,8 @@
 #include "commands.h"
 #include "forward.h"
 #include "keeper.h"
+#include "notice.h"
+#include "ports.h"
 #include "progress.h"
 #include "remote.h"
 #include "state.h"
@@ -92,6 +94,7 @@ run_worker(const char *host, const char *ssh_config, const char *control,
 	state_write(host, STATE_SESSION, ctl);
 	/* The forward the keeper gave up on: said once, here. */
 	keeper_tell_down(term, host);
+	notice_pending(term, host);
 	memset(&c, 0, sizeof(c));
 	c.host = host;
 	c.config = ssh_config;
@@ -111,6 +114,8 @@ run_worker(const char *host, const char *ssh_config, const char *control,
 	}
 	print_ready(term, host, local_port, res.token, res.how,
 	    hc.opts.browser);
+	/* JupyterForwardPorts: the fixed ones beside it, at once. */
+	ports_sync(&c, &hc, NULL, 0, term);
 	/* The URL outlives this session: something must keep it working. */
 	keeper_start(&hc);
 	return 0;
@@ -141,6 +146,8 @@ cmd_hook(int argc, char **argv)
 	argv += optind;
 	if (argc != 2)
 		hook_usage();
+	/* While ssh waits: which terminal is this session's (notice.c). */
+	notice_register(argv[0]);
 	/* ssh goes on at once; without a process there is no notebook. */
 	if (detach() != 0)
 		return 0;

@@ -16,6 +16,9 @@
  * person ends the attempts (no prompt storm, no lockout): the forward is
  * down, and the next command says so once. A notebook that ended ends it.
  *
+ * While the forward holds it also keeps the ports beside it
+ * (JupyterForwardPorts, ports.c): a look every few seconds.
+ *
  * Its state is the file "keep" (keepstate.c). "jupyssh stop" ends it, by a
  * pid proven to be this very command (its /proc cmdline), never a stranger.
  */
@@ -38,6 +41,7 @@
 #include "forward.h"
 #include "keeper.h"
 #include "listener.h"
+#include "ports.h"
 #include "remote.h"
 #include "spawn.h"
 #include "state.h"
@@ -46,6 +50,7 @@
 #define TICK_MS		1000	/* how often the forward is looked at */
 #define BACKOFF_CAP	5	/* seconds between attempts, at most */
 #define STOP_WAIT_MS	30000	/* for a keeper in the middle of an attempt */
+#define WATCH_TICKS	3	/* JupyterForwardPorts: a look every 3 ticks */
 
 /* A reconnect gives up soon on a link still down (keepalives: control.c). */
 static const char *const master_options[] = {
@@ -218,7 +223,7 @@ cmd_keep(int argc, char **argv)
 	const char *config = NULL, *host;
 	char lock[PATH_MAX], why[256], ctl[PATH_MAX];
 	long attempt = 0, delay, next;
-	int ch, fd, start_lock, said = 0;
+	int ch, fd, start_lock, said = 0, watch = 0;
 	enum heal r = RETRY;
 	struct conn c;
 
@@ -249,6 +254,15 @@ cmd_keep(int argc, char **argv)
 				keep_write(host, "forwarded");
 				attempt = 0;
 				said = 1;
+				watch = 0;
+			}
+			/* The ports beside it; a stop waits for the look. */
+			if (watch++ % WATCH_TICKS == 0) {
+				healing = 1;
+				ports_watch(&hc);
+				healing = 0;
+				if (stopping)
+					break;
 			}
 			nanosleep(&tick, NULL);
 			continue;

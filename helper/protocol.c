@@ -211,6 +211,30 @@ checked(const struct line *l, struct remote_result *r)
 	return NULL;
 }
 
+/* COUNT then COUNT ports, each 1..65535, each once, nothing after. */
+static const char *
+ports(const struct line *l, struct remote_result *r)
+{
+	struct line w = *l;
+	long v;
+	int i, j;
+
+	if (number(&w, 0, 0, MAX_LISTED_PORTS, &v) == -1)
+		return "count";
+	r->nports = (int)v;
+	for (i = 0; i < r->nports; i++) {
+		split(w.rest, w.restlen, 1, &w);
+		if (number(&w, 0, 1, 65535, &v) == -1)
+			return "port";
+		for (j = 0; j < i && r->ports[j] != (int)v; j++)
+			;
+		if (j < i)
+			return "port";
+		r->ports[i] = (int)v;
+	}
+	return w.restlen == 0 ? NULL : "fields";
+}
+
 /* The last line of out that starts with the result tag; its length. */
 static const char *
 last_result(const char *out, size_t len, size_t *linelen)
@@ -250,6 +274,7 @@ protocol_parse(const char *out, size_t len, const char *sent_token,
 		{ "pending",	RESULT_PENDING,	2 },
 		{ "stopped",	RESULT_STOPPED,	1 },
 		{ "checked",	RESULT_CHECKED,	7 },
+		{ "ports",	RESULT_PORTS,	1 },
 	};
 	const char *line, *bad = "kind";
 	struct line kind, l;
@@ -285,6 +310,9 @@ protocol_parse(const char *out, size_t len, const char *sent_token,
 			break;
 		case RESULT_CHECKED:
 			bad = checked(&l, r);
+			break;
+		case RESULT_PORTS:
+			bad = ports(&l, r);
 			break;
 		}
 		if (bad == NULL) {

@@ -18,8 +18,12 @@ enum result_kind {
 	RESULT_RUNNING,		/* status: the same fields */
 	RESULT_PENDING,		/* JOB STATE REASON: a queued SLURM job */
 	RESULT_STOPPED,		/* none | ID, or nothing (status) */
-	RESULT_CHECKED		/* check: each step's word, see below */
+	RESULT_CHECKED,		/* check: each step's word, see below */
+	RESULT_PORTS		/* ports: COUNT PORT...: the notebook's own */
 };
+
+/* ports: at most this many listeners of the notebook's tree. */
+#define MAX_LISTED_PORTS	32
 
 /* Our tokens: 24 random bytes in lowercase hex (util.c). */
 #define TOKEN_LEN	48
@@ -59,6 +63,8 @@ struct remote_result {
 	int	stopped_none;	/* stop found no notebook of ours */
 	char	detail[1024];	/* folder, error or reason: made visible */
 	struct remote_check check;	/* checked */
+	int	nports;		/* ports */
+	int	ports[MAX_LISTED_PORTS];
 };
 
 int	protocol_parse(const char *out, size_t len, const char *sent_token,

@@ -68,7 +68,7 @@ script_input(const char *mode, const struct jupyter_options *o,
 {
 	static const char run_common[] = "eval \"$JS_COMMON\"\n";
 	struct input in = { NULL, 0 };
-	const char *backend;
+	const char *backend, *dispatch;
 	char *all;
 
 	if (append_quoted(&in.buf, &in.len, "JS_MODE", mode) == -1 ||
@@ -81,14 +81,19 @@ script_input(const char *mode, const struct jupyter_options *o,
 		goto fail;
 	backend = o->scheduler == SCHEDULER_SLURM ? remote_slurm_sh :
 	    remote_local_sh;
+	/* The listing of the notebook's listeners stands alone (ports.sh). */
+	if (strcmp(mode, "ports") == 0)
+		backend = "";
+	dispatch = strcmp(mode, "ports") == 0 ? remote_ports_sh :
+	    remote_main_sh;
 	if ((all = realloc(in.buf, in.len + sizeof(run_common) +
-	    strlen(backend) + sizeof(remote_main_sh))) == NULL)
+	    strlen(backend) + strlen(dispatch) + 1)) == NULL)
 		goto fail;
 	memcpy(all + in.len, run_common, sizeof(run_common) - 1);
 	in.len += sizeof(run_common) - 1;
 	memcpy(all + in.len, backend, strlen(backend));
 	in.len += strlen(backend);
-	memcpy(all + in.len, remote_main_sh, sizeof(remote_main_sh));
+	memcpy(all + in.len, dispatch, strlen(dispatch) + 1);
 	return all;
  fail:
 	free(in.buf);

@@ -53,7 +53,7 @@ laptop_tty() {
 	shift
 	local preload="LD_PRELOAD=$PRELOAD $SAN_ENV"
 	[ -z "${NO_SHIM:-}" ] || preload=
-	"$TOOLS/pty-run" "${opts[@]}" -- env AS_LAPTOP_ENV="$preload ${EXTRA_ENV:-}" \
+	PTY_RUN_OWNER=$LAPTOP_USER "$TOOLS/pty-run" "${opts[@]}" -- env AS_LAPTOP_ENV="$preload ${EXTRA_ENV:-}" \
 	    JUPYSSH_PREFIX="$PREFIX" "$TOP/tests/sandbox/as-laptop" "$@"
 }
 

@@ -32,6 +32,7 @@ sample(const struct directive *d, char *line, size_t len)
 	static const char *const text[] = {
 		[T_PORT] = "8890", [T_SECONDS] = "77",
 		[T_WORD] = "~/my project", [T_LINE] = "jupyter lab --debug",
+		[T_PORTS] = "6006 8787 auto",
 	};
 
 	snprintf(line, len, d->type == T_WORD ? "%s \"%s\"" : "%s %s",
@@ -56,7 +57,8 @@ TEST(every_row_is_complete_and_unique)
 		    d->values[0].name == NULL || d->dflt == NULL))
 			FAILF("%s: a choice needs value names and a default",
 			    d->name);
-		if ((d->type == T_WORD || d->type == T_LINE) &&
+		if ((d->type == T_WORD || d->type == T_LINE ||
+		    d->type == T_PORTS) &&
 		    d->dflt == NULL && d->none == NULL)
 			FAILF("%s: -G has nothing to say when it is unset",
 			    d->name);
@@ -80,7 +82,7 @@ TEST(every_row_is_complete_and_unique)
 		}
 		ASSERT_INT_EQ(directive_find(d->name) == d, 1);
 	}
-	ASSERT_INT_EQ(rows, 13);
+	ASSERT_INT_EQ(rows, 14);
 	ASSERT_INT_EQ(directive_find("jupyterslurmoptions") ==
 	    directive_find("JupyterSlurmOptions"), 1);
 	ASSERT_INT_EQ(directive_find("JupyterColour") == NULL, 1);
@@ -166,6 +168,16 @@ TEST(first_value_wins_and_bad_values_say_why)
 		{ "JupyterScheduler", "pbs",
 		    "expected slurm or none, not \"pbs\"" },
 		{ "JupyterEnv", "conda:", "conda: needs an environment name" },
+		{ "JupyterForwardPorts", "6006 0",
+		    "bad port \"0\" (1-65535, or auto)" },
+		{ "JupyterForwardPorts", "65536",
+		    "bad port \"65536\" (1-65535, or auto)" },
+		{ "JupyterForwardPorts", "tensorboard",
+		    "bad port \"tensorboard\" (1-65535, or auto)" },
+		{ "JupyterForwardPorts", "6006 8787 6006",
+		    "port 6006 given twice" },
+		{ "JupyterForwardPorts", "1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 "
+		    "16 17", "more than 16 ports" },
 	};
 	const struct directive *port = directive_find("JupyterPort");
 	struct jupyter_options o;
@@ -186,6 +198,44 @@ TEST(first_value_wins_and_bad_values_say_why)
 	ASSERT_INT_EQ(directive_set(directive_find("JupyterEnv"), &o,
 	    "~/venv", 0, why, sizeof(why)), 0);
 	ASSERT_INT_EQ(o.env == NULL && o.local_port == -1, 1);
+	options_free(&o);
+}
+
+TEST(forward_ports)
+{
+	int ports[MAX_FORWARD_PORTS], n = -1, aut = -1;
+	char why[128] = "";
+
+	ASSERT_INT_EQ(forward_ports_parse("6006  8787", ports, &n, &aut, why,
+	    sizeof(why)), 0);
+	ASSERT_INT_EQ(n, 2);
+	ASSERT_INT_EQ(ports[0], 6006);
+	ASSERT_INT_EQ(ports[1], 8787);
+	ASSERT_INT_EQ(aut, 0);
+	ASSERT_INT_EQ(forward_ports_parse("AUTO", ports, &n, &aut, why,
+	    sizeof(why)), 0);
+	ASSERT_INT_EQ(n == 0 && aut == 1, 1);
+	ASSERT_INT_EQ(forward_ports_parse("8787 auto", ports, &n, &aut, why,
+	    sizeof(why)), 0);
+	ASSERT_INT_EQ(n == 1 && ports[0] == 8787 && aut == 1, 1);
+	ASSERT_INT_EQ(forward_ports_parse("  ", ports, &n, &aut, why,
+	    sizeof(why)), -1);
+	ASSERT_STR_EQ(why, "expected ports or auto");
+	ASSERT_INT_EQ(forward_ports_parse("6006x", NULL, NULL, NULL, why,
+	    sizeof(why)), -1);
+	ASSERT_STR_EQ(why, "bad port \"6006x\" (1-65535, or auto)");
+}
+
+TEST(forward_ports_error_names_file_and_line)
+{
+	struct jupyter_options o;
+
+	options_init(&o);
+	ASSERT_INT_EQ(read_line(&o, "JupyterForwardPorts 6006 99999"), 1);
+	ASSERT_INT_EQ(o.forward_ports == NULL, 1);
+	ASSERT_INT_EQ(read_line(&o, "JupyterForwardPorts"), 1);
+	ASSERT_INT_EQ(read_line(&o, "JupyterForwardPorts 6006 auto"), 0);
+	ASSERT_STR_EQ(o.forward_ports, "6006 auto");
 	options_free(&o);
 }
 
@@ -243,6 +293,8 @@ main(void)
 	RUN(every_directive_reads_back_as_written);
 	RUN(defaults);
 	RUN(first_value_wins_and_bad_values_say_why);
+	RUN(forward_ports);
+	RUN(forward_ports_error_names_file_and_line);
 	RUN(script_variables);
 	return unit_failed != 0;
 }

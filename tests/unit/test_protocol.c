@@ -188,6 +188,44 @@ TEST(checked_malformed)
 	}
 }
 
+/* The notebook's own listeners (JupyterForwardPorts auto). */
+TEST(ports)
+{
+	static const char *const bad[][2] = {
+		{ "jupyssh-result ports", "count" },
+		{ "jupyssh-result ports 33", "count" },
+		{ "jupyssh-result ports -1", "count" },
+		{ "jupyssh-result ports 2 6006", "port" },
+		{ "jupyssh-result ports 1 0", "port" },
+		{ "jupyssh-result ports 1 65536", "port" },
+		{ "jupyssh-result ports 2 6006 6006", "port" },
+		{ "jupyssh-result ports 2 6006  8787", "port" },
+		{ "jupyssh-result ports 1 6006x", "port" },
+		{ "jupyssh-result ports 1 6006 8787", "fields" },
+	};
+	char want[128];
+	size_t i;
+
+	ASSERT_INT_EQ(parse("jupyssh-result ports 0\n", NULL), 0);
+	ASSERT_INT_EQ(r.kind, RESULT_PORTS);
+	ASSERT_INT_EQ(r.nports, 0);
+	ASSERT_INT_EQ(parse("jupyssh-result ports 3 6006 8787 65535\r\n",
+	    NULL), 0);
+	ASSERT_INT_EQ(r.nports, 3);
+	ASSERT_INT_EQ(r.ports[0] == 6006 && r.ports[1] == 8787 &&
+	    r.ports[2] == 65535, 1);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		int rc = parse(bad[i][0], NULL);
+
+		snprintf(want, sizeof(want), "bad answer from the remote "
+		    "script: %s", bad[i][1]);
+		if (rc != -1 || r.kind != RESULT_ERROR || r.nports != 0 ||
+		    strcmp(r.detail, want) != 0)
+			FAILF("line %zu (%s): expected \"%s\", got %d \"%s\"",
+			    i, bad[i][0], want, rc, r.detail);
+	}
+}
+
 /* Remote text cannot reach a terminal as control sequences. */
 TEST(free_text_made_visible)
 {
@@ -242,6 +280,7 @@ main(void)
 	RUN(malformed_lines);
 	RUN(checked);
 	RUN(checked_malformed);
+	RUN(ports);
 	RUN(free_text_made_visible);
 	RUN(progress_lines);
 	RUN(vis_edges);
