@@ -32,11 +32,13 @@ struct jupyter_options {
 	int	 local_port;	/* JupyterLocalPort */
 	char	*directory;	/* JupyterDirectory, remote path */
 	char	*env;		/* JupyterEnv: virtualenv path or conda:NAME */
+	char	*modules;	/* JupyterModules: to load before JupyterEnv */
 	char	*command;	/* JupyterCommand */
 	int	 autostart;	/* JupyterAutoStart */
 	int	 start_timeout;	/* JupyterStartTimeout, seconds */
 	int	 socket;	/* JupyterSocket: a Unix socket, not a port */
 	int	 stop_on_exit;	/* JupyterStopOnExit */
+	int	 idle_timeout;	/* JupyterIdleTimeout, seconds; 0: none */
 	char	*browser;	/* JupyterBrowser: no, yes or a command */
 	int	 scheduler;	/* JupyterScheduler */
 	char	*slurm_options;	/* JupyterSlurmOptions: for sbatch */
@@ -50,7 +52,8 @@ enum opcode {
 	oJupyterPort, oJupyterLocalPort, oJupyterDirectory, oJupyterEnv,
 	oJupyterCommand, oJupyterAutoStart, oJupyterStartTimeout,
 	oJupyterSocket, oJupyterStopOnExit, oJupyterBrowser,
-	oJupyterScheduler, oJupyterSlurmOptions, oJupyterForward
+	oJupyterScheduler, oJupyterSlurmOptions, oJupyterForward,
+	oJupyterModules, oJupyterIdleTimeout
 };
 
 /* What a directive's value is, and so how it is read and printed. */
@@ -59,7 +62,8 @@ enum directive_type {
 	T_SECONDS,	/* 1-86400 */
 	T_WORD,		/* one word, quotes allowed */
 	T_LINE,		/* the rest of the line as it stands: a command */
-	T_CHOICE	/* one of the value names */
+	T_CHOICE,	/* one of the value names */
+	T_DURATION	/* ssh's time format (2h, 90m, 1h30m), or none: 0 */
 };
 
 struct value_name {

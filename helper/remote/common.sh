@@ -108,6 +108,7 @@ lock() {
 prepare() {
 	dir=$(expand "${JS_DIR:-~}")
 	cd "$dir" 2>/dev/null || fail "cannot enter $JS_DIR on the remote"
+	load_modules
 	activate
 	PATH=$PATH:$HOME/.local/bin
 	eval "set -- $JS_CMD"
@@ -157,6 +158,15 @@ inspect() {
 		return 1
 	fi
 	c_folder=ok c_env=none
+	# The modules first, as prepare loads them; a failure is the env's.
+	if [ -n "${JS_MODULES:-}" ]; then
+		if ! out=$( (load_modules) 2>/dev/null); then
+			c_env=failed c_why=${out##*jupyssh-result error }
+			return 1
+		fi
+		load_modules
+		c_env=ok
+	fi
 	if [ -n "$JS_ENV" ]; then
 		# Tried in a subshell first: its fail ends only that.
 		if ! out=$( (activate) 2>/dev/null); then

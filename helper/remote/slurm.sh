@@ -76,7 +76,8 @@ report() {
 # in the kernels' environment.
 job_script() {
 	printf "#!/bin/sh\n"
-	for v in JS_DIR JS_ENV JS_CMD JS_PORT JS_TIMEOUT JS_STATE; do
+	for v in JS_DIR JS_ENV JS_CMD JS_PORT JS_TIMEOUT JS_STATE JS_MODULES \
+	    JS_IDLE_TIMEOUT; do
 		eval "val=\$$v"
 		printf "%s='%s'\n" "$v" "$(printf "%s" "$val" | sed "s/'/'\\\\''/g")"
 	done
