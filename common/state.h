@@ -47,6 +47,13 @@
 #define STATE_KEEP_LOCK	"keeplock"
 /* The page that sends the browser on to the URL (JupyterBrowser). */
 #define STATE_HTML	"html"
+/* The remote's record of how the last notebook ended, as last told. */
+#define STATE_ENDED	"ended"
+/*
+ * A SLURM job's end, "END_EPOCH JOB": this machine's time at which its
+ * time limit ends it (squeue's time left when last asked, from now).
+ */
+#define STATE_WALLTIME	"walltime"
 
 /*
  * The helper's: home is the passwd home; report, if not NULL, is told

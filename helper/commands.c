@@ -14,6 +14,7 @@
 #include "forward.h"
 #include "keeper.h"
 #include "nodehop.h"
+#include "notices.h"
 #include "progress.h"
 #include "remote.h"
 #include "state.h"
@@ -205,6 +206,8 @@ cmd_start(struct host_config *hc)
 	state_write(host, STATE_URL, url);
 	if (progress)
 		finish_progress(host, "ready");
+	notice_ended(2, host, &res);
+	notice_walltime(2, host, &res);
 	if (put_line(url) == -1)
 		return 1;
 	if (strcmp(res.how, "started") == 0)
@@ -322,6 +325,7 @@ cmd_url(struct host_config *hc)
 	}
 	if ((url = make_url(local, res.token)) == NULL)
 		return 1;
+	notice_walltime(2, host, &res);
 	rc = put_line(url) == -1;
 	free(url);
 	return rc;
@@ -345,8 +349,11 @@ cmd_status(struct host_config *hc)
 	}
 	if (res.kind != RESULT_RUNNING) {
 		printf("%s: stopped\n", host);
+		fflush(stdout);
+		notice_ended(2, host, &res);
 		return fflush(stdout) == EOF ? 1 : 3;
 	}
+	notice_walltime(2, host, &res);
 	if (!(forwarded = forward_proven(host, &res, &local)))
 		local = local_port_of(host, hc->opts.local_port);
 	/* "(not forwarded)", and what is being done about it, if anything. */

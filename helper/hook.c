@@ -19,6 +19,7 @@
 #include "commands.h"
 #include "forward.h"
 #include "keeper.h"
+#include "notices.h"
 #include "progress.h"
 #include "remote.h"
 #include "state.h"
@@ -88,6 +89,7 @@ run_worker(const char *host, const char *ssh_config, const char *control,
 		say_on(term, "jupyssh: %s: %s", host, res.detail);
 		return 1;
 	}
+	notice_ended(term, host, &res);
 	/* The translated config forwards the configured port (translate.c). */
 	if (ensure_forward(&c, &hc, &res, !hc.opts.socket &&
 	    hc.opts.scheduler == SCHEDULER_NONE, &local_port, term, err,
@@ -97,6 +99,7 @@ run_worker(const char *host, const char *ssh_config, const char *control,
 	}
 	print_ready(term, host, local_port, res.token, res.how,
 	    hc.opts.browser);
+	notice_walltime(term, host, &res);
 	/* The URL outlives this session: something must keep it working. */
 	keeper_start(&hc);
 	return 0;

@@ -60,12 +60,13 @@ put_var(void *ctx, const char *name, const char *value)
 
 /*
  * What every backend and every batch job runs first: common.sh, and the
- * roles it calls (modules.sh). Kept in JS_COMMON.
+ * roles it calls (modules.sh, idle.sh). Kept in JS_COMMON.
  */
 static char *
 shared_part(void)
 {
-	const char *parts[] = { remote_common_sh, remote_modules_sh };
+	const char *parts[] = { remote_common_sh, remote_modules_sh,
+	    remote_idle_sh };
 	size_t i, n = 0, len = 1;
 	char *s;
 

@@ -146,6 +146,45 @@ activate() {
 	esac
 }
 
+# JupyterStopOnExit: a lease per ssh connection that wants the notebook to
+# end with it. Our parent is that connection's sshd process (ssh ran
+# "exec /bin/sh -s"); a watcher stops the notebook once all are gone. The
+# backend's up says whether the notebook still runs; it is asked every 10
+# seconds only, as a scheduler is not to be polled each second.
+lease() {
+	[ "$JS_STOP_ON_EXIT" = yes ] || return 0
+	mkdir -p "$base.leases" && : > "$base.leases/$PPID"
+	w=
+	[ -r "$base.watch" ] && read -r w < "$base.watch"
+	[ -n "$w" ] && alive "$w" && return 0
+	(
+		trap "" HUP
+		t=0
+		while sleep 1; do
+			t=$((t + 1))
+			if [ "$t" -ge 10 ]; then
+				t=0
+				up || break
+			fi
+			n=0
+			for l in "$base.leases"/*; do
+				[ -e "$l" ] || continue
+				if alive "${l##*/}"; then
+					n=$((n + 1))
+				else
+					rm -f "$l"
+				fi
+			done
+			if [ "$n" -eq 0 ]; then
+				(stop) > /dev/null
+				break
+			fi
+		done
+		rm -rf "$base.watch" "$base.leases"
+	) < /dev/null > /dev/null 2>&1 &
+	echo $! > "$base.watch"
+}
+
 # For "check" (jupyssh doctor): what prepare finds, said rather than
 # failed, and nothing run but Jupyter asked its version. In c_folder (ok,
 # missing), c_env (ok, none, failed), c_cmd (ok, missing, failed),
