@@ -353,7 +353,6 @@ cmd_status(struct host_config *hc)
 		notice_ended(2, host, &res);
 		return fflush(stdout) == EOF ? 1 : 3;
 	}
-	notice_walltime(2, host, &res);
 	if (!(forwarded = forward_proven(host, &res, &local)))
 		local = local_port_of(host, hc->opts.local_port);
 	/* "(not forwarded)", and what is being done about it, if anything. */
@@ -375,5 +374,8 @@ cmd_status(struct host_config *hc)
 		printf("%s: running, pid %ld, %s, folder %s, local port %d "
 		    "%s\n", host, res.pid, where,
 		    res.detail[0] ? res.detail : "?", local, fwd);
-	return fflush(stdout) == EOF ? 1 : 0;
+	if (fflush(stdout) == EOF)
+		return 1;
+	notice_walltime(2, host, &res);
+	return 0;
 }

@@ -72,6 +72,11 @@ case $out in
 *"jupyssh: cluster: job $job ends in 1"[34]" min, at its time limit: save your work"*) pass walltime-login ;;
 *) fail walltime-login "the walltime line" "$out" ;;
 esac
+laptop jupyssh start cluster > "$ROOT/url" 2> "$ROOT/err"
+case $(cat "$ROOT/url"):$(cat "$ROOT/err") in
+http://127.0.0.1:*"jupyssh: cluster: job $job ends in 1"[34]" min, at its time limit: save your work"*) pass walltime-start ;;
+*) fail walltime-start "the URL on stdout, the walltime line on stderr" "$(cat "$ROOT/url" "$ROOT/err")" ;;
+esac
 out=$(laptop jupyssh status cluster 2>&1)
 case $out in
 *"running, job $job"*"jupyssh: cluster: job $job ends in 1"[34]" min, at its time limit: save your work"*) pass walltime-status ;;
