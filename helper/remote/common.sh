@@ -149,8 +149,7 @@ activate() {
 # JupyterStopOnExit: a lease per ssh connection that wants the notebook to
 # end with it. Our parent is that connection's sshd process (ssh ran
 # "exec /bin/sh -s"); a watcher stops the notebook once all are gone. The
-# backend's up says whether the notebook still runs; it is asked every 10
-# seconds only, as a scheduler is not to be polled each second.
+# backend's up says whether the notebook still runs.
 lease() {
 	[ "$JS_STOP_ON_EXIT" = yes ] || return 0
 	mkdir -p "$base.leases" && : > "$base.leases/$PPID"
@@ -159,13 +158,8 @@ lease() {
 	[ -n "$w" ] && alive "$w" && return 0
 	(
 		trap "" HUP
-		t=0
 		while sleep 1; do
-			t=$((t + 1))
-			if [ "$t" -ge 10 ]; then
-				t=0
-				up || break
-			fi
+			up || break
 			n=0
 			for l in "$base.leases"/*; do
 				[ -e "$l" ] || continue

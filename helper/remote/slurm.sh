@@ -43,8 +43,15 @@ ours() {
 	[ -n "$info" ] && [ -S "$base.sock" ] && [ -O "$base.sock" ]
 }
 
-# Whether our job still runs, for the lease's watcher (common.sh).
-up() { job_state; }
+# Whether our job still runs, for the lease's watcher (common.sh), asked
+# each second: squeue only every 10 s, as a scheduler is not to be polled
+# each second; in between, the job file that stop removes.
+up() {
+	u_t=$((${u_t:-0} + 1))
+	[ "$u_t" -lt 10 ] && [ -r "$base.job" ] && return 0
+	u_t=0
+	job_state
+}
 
 # [D-]HH:MM:SS or MM:SS as seconds.
 seconds() {
