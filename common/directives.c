@@ -51,6 +51,8 @@ const struct directive directives[] = {
 	    NULL, "~", NULL, "JS_DIR" },
 	{ "JupyterEnv", oJupyterEnv, T_WORD, F(env),
 	    NULL, "none", NULL, "JS_ENV" },
+	{ "JupyterModules", oJupyterModules, T_LINE, F(modules),
+	    NULL, "none", NULL, "JS_MODULES" },
 	{ "JupyterCommand", oJupyterCommand, T_LINE, F(command),
 	    "jupyter notebook", NULL, NULL, "JS_CMD" },
 	{ "JupyterAutoStart", oJupyterAutoStart, T_CHOICE, F(autostart),
@@ -61,6 +63,8 @@ const struct directive directives[] = {
 	    "no", NULL, yes_no, "JS_SOCKET" },
 	{ "JupyterStopOnExit", oJupyterStopOnExit, T_CHOICE, F(stop_on_exit),
 	    "no", NULL, yes_no, "JS_STOP_ON_EXIT" },
+	{ "JupyterIdleTimeout", oJupyterIdleTimeout, T_DURATION,
+	    F(idle_timeout), "none", NULL, NULL, "JS_IDLE_TIMEOUT" },
 	{ "JupyterBrowser", oJupyterBrowser, T_LINE, F(browser),
 	    NULL, "no", NULL, NULL },
 	{ "JupyterScheduler", oJupyterScheduler, T_CHOICE, F(scheduler),
@@ -81,6 +85,7 @@ static const struct {
 } bounds[] = {
 	[T_PORT] =	{ 1, 65535, "port" },
 	[T_SECONDS] =	{ 1, 86400, "number of seconds" },
+	[T_DURATION] =	{ 1, 30 * 86400, "time" },
 };
 
 #define INT_FIELD(o, d)	((int *)(void *)((char *)(o) + (d)->field))
@@ -168,6 +173,15 @@ directive_set(const struct directive *d, struct jupyter_options *o,
 			    bounds[d->type].what, value, bounds[d->type].lo,
 			    bounds[d->type].hi);
 		break;
+	case T_DURATION:
+		if (strcasecmp(value, "none") == 0)
+			n = 0;
+		else if (duration_in(value, bounds[d->type].lo,
+		    bounds[d->type].hi, &n) == -1)
+			return refuse(why, whylen, "bad %s \"%s\" (none, or "
+			    "1s to 30d as ssh writes times: 90s, 2h, 1h30m)",
+			    bounds[d->type].what, value);
+		break;
 	case T_CHOICE:
 		for (v = d->values; v->name != NULL; v++)
 			if (strcasecmp(v->name, value) == 0)
@@ -212,6 +226,8 @@ directive_value(const struct directive *d, const struct jupyter_options *o,
 	if (is_string(d))
 		return *STR_FIELD(o, d);
 	n = *INT_FIELD(o, d);
+	if (d->type == T_DURATION && n == 0)
+		return "none";
 	if (d->type == T_CHOICE) {
 		for (v = d->values; v->name != NULL; v++)
 			if (v->value == n)

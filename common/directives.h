@@ -32,11 +32,13 @@ struct jupyter_options {
 	int	 local_port;	/* JupyterLocalPort */
 	char	*directory;	/* JupyterDirectory, remote path */
 	char	*env;		/* JupyterEnv: virtualenv path or conda:NAME */
+	char	*modules;	/* JupyterModules: to load before JupyterEnv */
 	char	*command;	/* JupyterCommand */
 	int	 autostart;	/* JupyterAutoStart */
 	int	 start_timeout;	/* JupyterStartTimeout, seconds */
 	int	 socket;	/* JupyterSocket: a Unix socket, not a port */
 	int	 stop_on_exit;	/* JupyterStopOnExit */
+	int	 idle_timeout;	/* JupyterIdleTimeout, seconds; 0: none */
 	char	*browser;	/* JupyterBrowser: no, yes or a command */
 	int	 scheduler;	/* JupyterScheduler */
 	char	*slurm_options;	/* JupyterSlurmOptions: for sbatch */
@@ -52,7 +54,7 @@ enum opcode {
 	oJupyterCommand, oJupyterAutoStart, oJupyterStartTimeout,
 	oJupyterSocket, oJupyterStopOnExit, oJupyterBrowser,
 	oJupyterScheduler, oJupyterSlurmOptions, oJupyterForward,
-	oJupyterForwardPorts
+	oJupyterForwardPorts, oJupyterModules, oJupyterIdleTimeout
 };
 
 /* What a directive's value is, and so how it is read and printed. */
@@ -62,7 +64,8 @@ enum directive_type {
 	T_WORD,		/* one word, quotes allowed */
 	T_LINE,		/* the rest of the line as it stands: a command */
 	T_CHOICE,	/* one of the value names */
-	T_PORTS		/* ports 1-65535 and the word auto, kept as text */
+	T_PORTS,	/* ports 1-65535 and the word auto, kept as text */
+	T_DURATION	/* ssh's time format (2h, 90m, 1h30m), or none: 0 */
 };
 
 struct value_name {

@@ -57,6 +57,13 @@
 /* Lines said while no session was open, for the next command (notice.c). */
 #define STATE_NOTICE	"notice"
 /* "tty.PID": "PID START TTY", a session's terminal (notice.c). */
+/* The remote's record of how the last notebook ended, as last told. */
+#define STATE_ENDED	"ended"
+/*
+ * A SLURM job's end, "END_EPOCH JOB": this machine's time at which its
+ * time limit ends it (squeue's time left when last asked, from now).
+ */
+#define STATE_WALLTIME	"walltime"
 
 /*
  * The helper's: home is the passwd home; report, if not NULL, is told

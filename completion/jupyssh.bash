@@ -13,7 +13,8 @@ _jupyssh_hosts()
 	local -a directives=(jupyterport jupyterlocalport jupyterdirectory
 	    jupyterenv jupytercommand jupyterautostart jupyterstarttimeout
 	    jupytersocket jupyterstoponexit jupyterbrowser jupyterscheduler
-	    jupyterslurmoptions jupyterforward jupyterforwardports)
+	    jupyterslurmoptions jupyterforward jupyterforwardports
+	    jupytermodules jupyteridletimeout)
 	local -a files=()
 
 	for f in "$side" "$HOME/.ssh/config"; do

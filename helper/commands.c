@@ -16,6 +16,7 @@
 #include "nodehop.h"
 #include "notice.h"
 #include "ports.h"
+#include "notices.h"
 #include "progress.h"
 #include "remote.h"
 #include "state.h"
@@ -208,6 +209,8 @@ cmd_start(struct host_config *hc)
 	state_write(host, STATE_URL, url);
 	if (progress)
 		finish_progress(host, "ready");
+	notice_ended(2, host, &res);
+	notice_walltime(2, host, &res);
 	if (put_line(url) == -1)
 		return 1;
 	if (strcmp(res.how, "started") == 0)
@@ -328,6 +331,7 @@ cmd_url(struct host_config *hc)
 	}
 	if ((url = make_url(local, res.token)) == NULL)
 		return 1;
+	notice_walltime(2, host, &res);
 	rc = put_line(url) == -1;
 	free(url);
 	return rc;
@@ -352,6 +356,8 @@ cmd_status(struct host_config *hc)
 	}
 	if (res.kind != RESULT_RUNNING) {
 		printf("%s: stopped\n", host);
+		fflush(stdout);
+		notice_ended(2, host, &res);
 		return fflush(stdout) == EOF ? 1 : 3;
 	}
 	if (!(forwarded = forward_proven(host, &res, &local)))
@@ -376,5 +382,8 @@ cmd_status(struct host_config *hc)
 		    "%s\n", host, res.pid, where,
 		    res.detail[0] ? res.detail : "?", local, fwd);
 	ports_status(host);
-	return fflush(stdout) == EOF ? 1 : 0;
+	if (fflush(stdout) == EOF)
+		return 1;
+	notice_walltime(2, host, &res);
+	return 0;
 }

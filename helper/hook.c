@@ -22,6 +22,7 @@
 #include "keeper.h"
 #include "notice.h"
 #include "ports.h"
+#include "notices.h"
 #include "progress.h"
 #include "remote.h"
 #include "state.h"
@@ -105,6 +106,7 @@ run_worker(const char *host, const char *ssh_config, const char *control,
 		say_on(term, "jupyssh: %s: %s", host, res.detail);
 		return no_notebook(&c, &hc);
 	}
+	notice_ended(term, host, &res);
 	/* The translated config forwards the configured port (translate.c). */
 	if (ensure_forward(&c, &hc, &res, !hc.opts.socket &&
 	    hc.opts.scheduler == SCHEDULER_NONE, &local_port, term, err,
@@ -116,6 +118,7 @@ run_worker(const char *host, const char *ssh_config, const char *control,
 	    hc.opts.browser);
 	/* JupyterForwardPorts: the fixed ones beside it, at once. */
 	ports_sync(&c, &hc, NULL, 0, term);
+	notice_walltime(term, host, &res);
 	/* The URL outlives this session: something must keep it working. */
 	keeper_start(&hc);
 	return 0;

@@ -95,6 +95,59 @@ rest_visible(const struct line *l, struct remote_result *r)
 	vis_text(r->detail, sizeof(r->detail), l->rest, l->restlen, 0);
 }
 
+/*
+ * A job's time left as squeue says it (%L): [D-]HH:MM:SS or MM:SS, in
+ * seconds; -1 for none ("-") or no limit (UNLIMITED, NOT_SET, INVALID);
+ * -2 for anything else.
+ */
+long
+walltime_seconds(const char *s)
+{
+	static const char *const none[] = { "-", "UNLIMITED", "NOT_SET",
+	    "INVALID", NULL };
+	long part[4], days = 0;
+	const char *p = s, *dash;
+	int n = 0, i;
+	char buf[8];
+	size_t len;
+
+	for (i = 0; none[i] != NULL; i++)
+		if (strcmp(s, none[i]) == 0)
+			return -1;
+	if ((dash = strchr(s, '-')) != NULL) {
+		len = (size_t)(dash - s);
+		if (len == 0 || len > 4)
+			return -2;
+		memcpy(buf, s, len);
+		buf[len] = '\0';
+		if (number_in(buf, 0, 9999, &days) == -1)
+			return -2;
+		p = dash + 1;
+	}
+	/* Two digits a field, but the first (hours or minutes). */
+	while (n < 4) {
+		len = strspn(p, DIGITS);
+		if (len == 0 || len > (n == 0 ? 3 : 2) || len >= sizeof(buf))
+			return -2;
+		memcpy(buf, p, len);
+		buf[len] = '\0';
+		number_in(buf, 0, 999, &part[n++]);
+		p += len;
+		if (*p == '\0')
+			break;
+		if (*p++ != ':')
+			return -2;
+	}
+	if (*p != '\0' || n < 2 || n > 3 || (dash != NULL && n != 3))
+		return -2;
+	for (i = 1; i < n; i++)
+		if (part[i] > 59)
+			return -2;
+	if (n == 2)
+		return part[0] * 60 + part[1];
+	return days * 86400 + part[0] * 3600 + part[1] * 60 + part[2];
+}
+
 /* ok and running; returns the name of the first bad field, or NULL. */
 static const char *
 notebook(const struct line *l, const char *sent, struct remote_result *r)
@@ -134,7 +187,8 @@ notebook(const struct line *l, const char *sent, struct remote_result *r)
 	if (word(l, 8, r->addr, sizeof(r->addr), NAME ":") == -1 ||
 	    (strcmp(r->node, "-") == 0 && strcmp(r->addr, "127.0.0.1") != 0))
 		return "address";
-	if (word(l, 9, r->left, sizeof(r->left), NAME ":") == -1)
+	if (word(l, 9, r->left, sizeof(r->left), NAME ":") == -1 ||
+	    (r->left_seconds = walltime_seconds(r->left)) == -2)
 		return "time left";
 	/* The folder may hold blanks: the rest of the line. */
 	rest_visible(l, r);
@@ -255,6 +309,41 @@ last_result(const char *out, size_t len, size_t *linelen)
 }
 
 /*
+ * The last "jupyssh-ended WHEN AGO WHY" line of out, into r: the record
+ * of a notebook that a watcher on the remote ended. NULL, or the name of
+ * the bad field.
+ */
+static const char *
+ended_line(const char *out, size_t len, struct remote_result *r)
+{
+	const char *p = out, *end = out + len, *nl, *found = NULL;
+	size_t tag = sizeof(ENDED_TAG) - 1, n = 0;
+	struct line l;
+
+	while (p < end) {
+		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL)
+			nl = end;
+		if ((size_t)(nl - p) >= tag && memcmp(p, ENDED_TAG, tag) == 0) {
+			found = p + tag;
+			n = (size_t)(nl - found);
+		}
+		p = nl + 1;
+	}
+	if (found == NULL)
+		return NULL;
+	if (n > 0 && found[n - 1] == '\r')
+		n--;
+	split(found, n, 2, &l);
+	/* Up to the year 9999; up to a hundred years ago. */
+	if (number(&l, 0, 1, 253402300799L, &r->ended_when) == -1)
+		return "ended";
+	if (number(&l, 1, 0, 3153600000L, &r->ended_ago) == -1)
+		return "ended";
+	vis_text(r->ended_why, sizeof(r->ended_why), l.rest, l.restlen, 0);
+	return NULL;
+}
+
+/*
  * Fills r from the script's output. sent_token: what we asked a new
  * notebook to use, or NULL. 0, or -1 with r->kind RESULT_ERROR and why in
  * r->detail.
@@ -315,7 +404,7 @@ protocol_parse(const char *out, size_t len, const char *sent_token,
 			bad = ports(&l, r);
 			break;
 		}
-		if (bad == NULL) {
+		if (bad == NULL && (bad = ended_line(out, len, r)) == NULL) {
 			r->kind = kinds[i].kind;
 			return 0;
 		}

@@ -11,6 +11,7 @@
 
 #define RESULT_TAG	"jupyssh-result "
 #define PROGRESS_TAG	"jupyssh-progress "
+#define ENDED_TAG	"jupyssh-ended "
 
 enum result_kind {
 	RESULT_ERROR,		/* MESSAGE */
@@ -59,12 +60,17 @@ struct remote_result {
 	char	node[64];	/* a job's node, "-" on the host itself */
 	char	addr[64];	/* the address the notebook listens on */
 	char	left[32];	/* a job's time left, "-" without one */
+	long	left_seconds;	/* the same in seconds; -1 none, no limit */
 	char	state[16];	/* a pending job's state */
 	int	stopped_none;	/* stop found no notebook of ours */
 	char	detail[1024];	/* folder, error or reason: made visible */
 	struct remote_check check;	/* checked */
 	int	nports;		/* ports */
 	int	ports[MAX_LISTED_PORTS];
+	/* "jupyssh-ended WHEN AGO WHY": how the last notebook ended. */
+	long	ended_when;	/* the remote's time of it, 0: no such line */
+	long	ended_ago;	/* seconds before the answer */
+	char	ended_why[256];	/* made visible */
 };
 
 int	protocol_parse(const char *out, size_t len, const char *sent_token,
@@ -72,5 +78,6 @@ int	protocol_parse(const char *out, size_t len, const char *sent_token,
 size_t	protocol_progress(const char *line, size_t len, char *text,
 	    size_t textlen);
 int	token_ok(const char *);
+long	walltime_seconds(const char *);
 
 #endif

@@ -59,6 +59,30 @@ put_var(void *ctx, const char *name, const char *value)
 }
 
 /*
+ * What every backend and every batch job runs first: common.sh, and the
+ * roles it calls (modules.sh, idle.sh). Kept in JS_COMMON.
+ */
+static char *
+shared_part(void)
+{
+	const char *parts[] = { remote_common_sh, remote_modules_sh,
+	    remote_idle_sh };
+	size_t i, n = 0, len = 1;
+	char *s;
+
+	for (i = 0; i < sizeof(parts) / sizeof(parts[0]); i++)
+		len += strlen(parts[i]);
+	if ((s = malloc(len)) == NULL)
+		return NULL;
+	for (i = 0; i < sizeof(parts) / sizeof(parts[0]); i++) {
+		memcpy(s + n, parts[i], strlen(parts[i]));
+		n += strlen(parts[i]);
+	}
+	s[n] = '\0';
+	return s;
+}
+
+/*
  * The JS_* assignments the scripts expect (PROTOCOL.md): the directives'
  * from their table, then this run's own; then the scripts.
  */
@@ -69,16 +93,20 @@ script_input(const char *mode, const struct jupyter_options *o,
 	static const char run_common[] = "eval \"$JS_COMMON\"\n";
 	struct input in = { NULL, 0 };
 	const char *backend, *dispatch;
-	char *all;
+	char *all, *shared;
 
+	if ((shared = shared_part()) == NULL)
+		return NULL;
 	if (append_quoted(&in.buf, &in.len, "JS_MODE", mode) == -1 ||
 	    options_script_vars(o, put_var, &in) == -1 ||
 	    append_quoted(&in.buf, &in.len, "JS_TOKEN", token ? token : "") ==
 	    -1 || append_quoted(&in.buf, &in.len, "JS_FOLLOW",
 	    follow ? "yes" : "no") == -1 ||
 	    /* A batch job gets the common part too: it is kept in a variable. */
-	    append_quoted(&in.buf, &in.len, "JS_COMMON", remote_common_sh) == -1)
+	    append_quoted(&in.buf, &in.len, "JS_COMMON", shared) == -1)
 		goto fail;
+	free(shared);
+	shared = NULL;
 	backend = o->scheduler == SCHEDULER_SLURM ? remote_slurm_sh :
 	    remote_local_sh;
 	/* The listing of the notebook's listeners stands alone (ports.sh). */
@@ -96,6 +124,7 @@ script_input(const char *mode, const struct jupyter_options *o,
 	memcpy(all + in.len, dispatch, strlen(dispatch) + 1);
 	return all;
  fail:
+	free(shared);
 	free(in.buf);
 	return NULL;
 }

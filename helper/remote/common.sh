@@ -108,6 +108,7 @@ lock() {
 prepare() {
 	dir=$(expand "${JS_DIR:-~}")
 	cd "$dir" 2>/dev/null || fail "cannot enter $JS_DIR on the remote"
+	load_modules
 	activate
 	PATH=$PATH:$HOME/.local/bin
 	eval "set -- $JS_CMD"
@@ -145,6 +146,39 @@ activate() {
 	esac
 }
 
+# JupyterStopOnExit: a lease per ssh connection that wants the notebook to
+# end with it. Our parent is that connection's sshd process (ssh ran
+# "exec /bin/sh -s"); a watcher stops the notebook once all are gone. The
+# backend's up says whether the notebook still runs.
+lease() {
+	[ "$JS_STOP_ON_EXIT" = yes ] || return 0
+	mkdir -p "$base.leases" && : > "$base.leases/$PPID"
+	w=
+	[ -r "$base.watch" ] && read -r w < "$base.watch"
+	[ -n "$w" ] && alive "$w" && return 0
+	(
+		trap "" HUP
+		while sleep 1; do
+			up || break
+			n=0
+			for l in "$base.leases"/*; do
+				[ -e "$l" ] || continue
+				if alive "${l##*/}"; then
+					n=$((n + 1))
+				else
+					rm -f "$l"
+				fi
+			done
+			if [ "$n" -eq 0 ]; then
+				(stop) > /dev/null
+				break
+			fi
+		done
+		rm -rf "$base.watch" "$base.leases"
+	) < /dev/null > /dev/null 2>&1 &
+	echo $! > "$base.watch"
+}
+
 # For "check" (jupyssh doctor): what prepare finds, said rather than
 # failed, and nothing run but Jupyter asked its version. In c_folder (ok,
 # missing), c_env (ok, none, failed), c_cmd (ok, missing, failed),
@@ -157,6 +191,15 @@ inspect() {
 		return 1
 	fi
 	c_folder=ok c_env=none
+	# The modules first, as prepare loads them; a failure is the env's.
+	if [ -n "${JS_MODULES:-}" ]; then
+		if ! out=$( (load_modules) 2>/dev/null); then
+			c_env=failed c_why=${out##*jupyssh-result error }
+			return 1
+		fi
+		load_modules
+		c_env=ok
+	fi
 	if [ -n "$JS_ENV" ]; then
 		# Tried in a subshell first: its fail ends only that.
 		if ! out=$( (activate) 2>/dev/null); then

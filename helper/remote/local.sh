@@ -75,37 +75,18 @@ report() {
 	    "${j_sock:--}" - 127.0.0.1 - "$j_dir"
 }
 
-# JupyterStopOnExit: a lease per ssh connection that wants the notebook to
-# end with it. Our parent is that connection's sshd process (ssh ran
-# "exec /bin/sh -s"); a watcher stops the notebook once all are gone.
-lease() {
-	[ "$JS_STOP_ON_EXIT" = yes ] || return 0
-	mkdir -p "$base.leases" && : > "$base.leases/$PPID"
-	w=
-	[ -r "$base.watch" ] && read -r w < "$base.watch"
-	[ -n "$w" ] && alive "$w" && return 0
+# Whether the notebook still runs, for the lease's watcher (common.sh).
+up() { alive "$pid"; }
+
+# JupyterIdleTimeout's watcher (idle.sh) for the notebook just started.
+idle_start() {
+	idle_on || return 0
 	(
-		trap '' HUP
-		while sleep 1; do
-			alive "$pid" || break
-			n=0
-			for l in "$base.leases"/*; do
-				[ -e "$l" ] || continue
-				if alive "${l##*/}"; then
-					n=$((n + 1))
-				else
-					rm -f "$l"
-				fi
-			done
-			if [ "$n" -eq 0 ]; then
-				(stop) > /dev/null
-				break
-			fi
-		done
-		rm -rf "$base.watch" "$base.leases"
+		trap "" HUP
+		idle_watch "$pid" "$rt" "$base.log" "$base.ended" quiet_stop
 	) < /dev/null > /dev/null 2>&1 &
-	echo $! > "$base.watch"
 }
+quiet_stop() { (stop) > /dev/null; }
 
 start() {
 	lock
@@ -114,7 +95,10 @@ start() {
 		report ok reused
 		exit 0
 	fi
-	rm -rf "$rt" "$base.pid" "$base.sock" "$base.leases" "$base.token"
+	# How the last one ended, if a watcher ended it: said, then forgotten.
+	ended "$base.ended"
+	rm -rf "$rt" "$base.pid" "$base.sock" "$base.leases" "$base.token" \
+	    "$base.ended"
 	prepare
 	eval "set -- $JS_CMD"
 	mkdir -p "$rt" || fail "cannot create $rt"
@@ -126,6 +110,9 @@ start() {
 	else
 		set -- "$@" --ip=127.0.0.1 --port="$JS_PORT" --port-retries=20
 	fi
+	cull_options
+	# shellcheck disable=SC2086
+	set -- "$@" $cull
 	# The token from a 0600 file: not in an argument, and not in the
 	# environment that the kernels inherit.
 	printf "%s" "$JS_TOKEN" > "$base.token" || fail "cannot write $base.token"
@@ -143,6 +130,7 @@ start() {
 		if ours; then
 			rm -f "$base.token"
 			lease
+			idle_start
 			report ok started
 			exit 0
 		fi
@@ -164,6 +152,7 @@ status() {
 	if ours; then
 		report running -
 	else
+		ended "$base.ended"
 		result stopped
 	fi
 }

@@ -43,6 +43,16 @@ ours() {
 	[ -n "$info" ] && [ -S "$base.sock" ] && [ -O "$base.sock" ]
 }
 
+# Whether our job still runs, for the lease's watcher (common.sh), asked
+# each second: squeue only every 10 s, as a scheduler is not to be polled
+# each second; in between, the job file that stop removes.
+up() {
+	u_t=$((${u_t:-0} + 1))
+	[ "$u_t" -lt 10 ] && [ -r "$base.job" ] && return 0
+	u_t=0
+	job_state
+}
+
 # [D-]HH:MM:SS or MM:SS as seconds.
 seconds() {
 	echo "$1" | awk -F- '{ d = NF > 1 ? $1 : 0; t = $NF;
@@ -76,7 +86,8 @@ report() {
 # in the kernels' environment.
 job_script() {
 	printf "#!/bin/sh\n"
-	for v in JS_DIR JS_ENV JS_CMD JS_PORT JS_TIMEOUT JS_STATE; do
+	for v in JS_DIR JS_ENV JS_CMD JS_PORT JS_TIMEOUT JS_STATE JS_MODULES \
+	    JS_IDLE_TIMEOUT; do
 		eval "val=\$$v"
 		printf "%s='%s'\n" "$v" "$(printf "%s" "$val" | sed "s/'/'\\\\''/g")"
 	done
@@ -88,18 +99,30 @@ rm -f "$state/slurm-$JS_PORT.sock"
 unset JUPYTER_TOKEN
 export JUPYTER_TOKEN_FILE="$state/slurm-$JS_PORT.token" \
     JUPYTER_RUNTIME_DIR="$state/slurm-$JS_PORT.runtime"
-exec "$@" --no-browser --sock="$state/slurm-$JS_PORT.sock" --sock-mode=0600
+set -- "$@" --no-browser --sock="$state/slurm-$JS_PORT.sock" --sock-mode=0600
+idle_on || exec "$@"
+# JupyterIdleTimeout: the watcher ends the notebook, and so the job.
+cull_options
+# shellcheck disable=SC2086
+"$@" $cull &
+nb=$!
+idle_watch "$nb" "$JUPYTER_RUNTIME_DIR" "$state/slurm-$JS_PORT.log" \
+    "$state/slurm-$JS_PORT.ended" kill -TERM "$nb"
+wait "$nb"
 EOJ
 }
 
 start() {
 	lock
 	if ours; then
+		lease
 		report ok reused
 		exit 0
 	fi
 	if ! job_state; then
-		rm -rf "$rt" "$base.job"
+		# How the last job ended, if its watcher ended it: said once.
+		ended "$base.ended"
+		rm -rf "$rt" "$base.job" "$base.ended"
 		mkdir -p "$rt" || fail "cannot create $rt"
 		printf "%s" "$JS_TOKEN" > "$base.token"
 		job_script > "$base.sbatch"
@@ -122,7 +145,10 @@ start() {
 	said= waited=0
 	while ! ours; do
 		if ! job_state; then
-			fail "job $job ended before the notebook answered: $(lastlines "$base.log")"
+			# The job's own error (a module, the env), else its log.
+			why=$(sed -n "s/^jupyssh-result error //p" "$base.log" 2>/dev/null |
+			    tail -n 1)
+			fail "job $job ended before the notebook answered: ${why:-$(lastlines "$base.log")}"
 		fi
 		# A name from squeue goes into messages: only a name.
 		case $node in *[!A-Za-z0-9._-]*) node=\? ;; esac
@@ -146,6 +172,7 @@ start() {
 		nap
 	done
 	rm -f "$base.token"
+	lease
 	report ok started
 }
 
@@ -155,6 +182,7 @@ status() {
 	elif job_state; then
 		result pending "$job" "$(echo "$jstate" | tr "A-Z" "a-z")" "$reason"
 	else
+		ended "$base.ended"
 		result stopped
 	fi
 }
@@ -169,7 +197,8 @@ stop() {
 	fi
 	scancel -u "$me" -n "$jobname" "$job" 2>/dev/null ||
 	    fail "scancel $job failed"
-	rm -rf "$rt" "$base.job" "$base.token" "$base.sbatch.err" "$base.sock"
+	rm -rf "$rt" "$base.job" "$base.token" "$base.sbatch.err" "$base.sock" \
+	    "$base.leases"
 	result stopped "$job"
 }
 

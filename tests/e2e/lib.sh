@@ -117,3 +117,19 @@ run_cell() {	# URL CODE
 	local base=${1%%/?token=*} token=${1##*token=}
 	JUPYTER_TOKEN=$token timeout 90 "$TOOLS/nbclient" "$base" "$2"
 }
+
+# A module of the site's Lmod tree (/etc/lmod/modules, which Debian's
+# /etc/profile.d/lmod.sh puts in MODULEPATH), jupyssh-test/1.0, for user
+# $1 of home $2: it sets JSTEST_MODULE and puts $2/modbin first in PATH,
+# where a jupyter wrapper sets JSTEST_WRAPPER. Removed by lmod_module_gone.
+LMOD_TEST_DIR=/etc/lmod/modules/jupyssh-test
+lmod_module() {	# USER HOME
+	mkdir -p "$LMOD_TEST_DIR" "$2/modbin" || return 1
+	cat > "$LMOD_TEST_DIR/1.0.lua" <<EOM
+prepend_path("PATH", "$2/modbin")
+setenv("JSTEST_MODULE", "loaded")
+EOM
+	printf '#!/bin/sh\nexport JSTEST_WRAPPER=used\nexec /usr/bin/jupyter "$@"\n' > "$2/modbin/jupyter"
+	chmod 755 "$2/modbin/jupyter" && chown -R "$1" "$2/modbin"
+}
+lmod_module_gone() { rm -rf "$LMOD_TEST_DIR"; }

@@ -1,11 +1,12 @@
 # The remote scripts must parse in dash (Debian's /bin/sh, and the
 # strictest common one) and pass shellcheck as the programs they are sent
-# as (helper/remote/PROTOCOL.md): the JS_* assignments, common.sh, one
-# backend, main.sh. A finding in a file every program shares counts only
+# as (helper/remote/PROTOCOL.md): the JS_* assignments, common.sh and the
+# parts shared with it (modules.sh, idle.sh), one backend, main.sh. A finding in a file every program shares counts only
 # if every program has it: a variable common.sh sets for one backend is
 # not unused.
 cd "$(dirname "$0")/../.." || exit 2
 dir=helper/remote
+shared="$dir/common.sh $dir/modules.sh $dir/idle.sh"
 tmp=$(mktemp -d /tmp/jupyssh-lint.XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
 
@@ -37,14 +38,14 @@ vars=$({ grep -oh 'JS_[A-Z_]*' "$dir"/*.sh
     } | sort -u)
 n=0
 for b in "$dir"/*.sh; do
-	case $b in "$dir/common.sh" | "$dir/main.sh") continue ;; esac
+	case " $shared $dir/main.sh " in *" $b "*) continue ;; esac
 	n=$((n + 1))
 	prog=$tmp/prog$n.sh
 	map=$tmp/map$n
 	for v in $vars; do printf "%s=\${%s-}; " "$v" "$v"; done > "$prog"
 	echo >> "$prog"
 	: > "$map"
-	for f in "$dir/common.sh" "$b" "$dir/main.sh"; do
+	for f in $shared "$b" "$dir/main.sh"; do
 		echo "$(($(wc -l < "$prog") + 1)) $f" >> "$map"
 		cat "$f" >> "$prog"
 	done
@@ -60,8 +61,8 @@ for b in "$dir"/*.sh; do
 done
 
 for f in "$dir"/*.sh; do
-	case $f in
-	"$dir/common.sh" | "$dir/main.sh") need=$n ;;
+	case " $shared $dir/main.sh " in
+	*" $f "*) need=$n ;;
 	*) need=1 ;;
 	esac
 	cat "$tmp"/found* | grep "^$f:" | sort | uniq -c |

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "../../common/number.h"
 #include "../../common/readconf.h"
 #include "unit.h"
 
@@ -33,6 +34,7 @@ sample(const struct directive *d, char *line, size_t len)
 		[T_PORT] = "8890", [T_SECONDS] = "77",
 		[T_WORD] = "~/my project", [T_LINE] = "jupyter lab --debug",
 		[T_PORTS] = "6006 8787 auto",
+		[T_DURATION] = "5400",
 	};
 
 	snprintf(line, len, d->type == T_WORD ? "%s \"%s\"" : "%s %s",
@@ -82,7 +84,7 @@ TEST(every_row_is_complete_and_unique)
 		}
 		ASSERT_INT_EQ(directive_find(d->name) == d, 1);
 	}
-	ASSERT_INT_EQ(rows, 14);
+	ASSERT_INT_EQ(rows, 16);
 	ASSERT_INT_EQ(directive_find("jupyterslurmoptions") ==
 	    directive_find("JupyterSlurmOptions"), 1);
 	ASSERT_INT_EQ(directive_find("JupyterColour") == NULL, 1);
@@ -147,6 +149,7 @@ TEST(defaults)
 	ASSERT_INT_EQ(o.start_timeout, 60);
 	ASSERT_INT_EQ(o.socket, 0);
 	ASSERT_INT_EQ(o.stop_on_exit, 0);
+	ASSERT_INT_EQ(o.idle_timeout, 0);
 	ASSERT_INT_EQ(o.scheduler, SCHEDULER_NONE);
 	ASSERT_INT_EQ(o.directory == NULL && o.env == NULL &&
 	    o.browser == NULL && o.slurm_options == NULL, 1);
@@ -178,6 +181,12 @@ TEST(first_value_wins_and_bad_values_say_why)
 		    "port 6006 given twice" },
 		{ "JupyterForwardPorts", "1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 "
 		    "16 17", "more than 16 ports" },
+		{ "JupyterIdleTimeout", "2x", "bad time \"2x\" (none, or 1s "
+		    "to 30d as ssh writes times: 90s, 2h, 1h30m)" },
+		{ "JupyterIdleTimeout", "0", "bad time \"0\" (none, or 1s "
+		    "to 30d as ssh writes times: 90s, 2h, 1h30m)" },
+		{ "JupyterIdleTimeout", "31d", "bad time \"31d\" (none, or 1s "
+		    "to 30d as ssh writes times: 90s, 2h, 1h30m)" },
 	};
 	const struct directive *port = directive_find("JupyterPort");
 	struct jupyter_options o;
@@ -273,10 +282,12 @@ TEST(script_variables)
 	    "JS_PORT=8889\n"
 	    "JS_DIR=\n"
 	    "JS_ENV=~/venv\n"
+	    "JS_MODULES=\n"
 	    "JS_CMD=jupyter notebook\n"
 	    "JS_TIMEOUT=60\n"
 	    "JS_SOCKET=yes\n"
 	    "JS_STOP_ON_EXIT=no\n"
+	    "JS_IDLE_TIMEOUT=none\n"
 	    "JS_SLURM_OPTS=\n");
 	/* A put that fails stops it there. */
 	memset(&c, 0, sizeof(c));
@@ -286,9 +297,54 @@ TEST(script_variables)
 	options_free(&o);
 }
 
+/* ssh's time formats (sshd_config(5) TIME FORMATS), with bounds. */
+TEST(durations)
+{
+	static const struct {
+		const char	*text;
+		long		 seconds;	/* -1: refused */
+	} cases[] = {
+		{ "90", 90 }, { "90s", 90 }, { "90S", 90 }, { "2h", 7200 },
+		{ "90m", 5400 }, { "1h30m", 5400 }, { "1h30", 3630 },
+		{ "1d", 86400 }, { "1w", 604800 }, { "10m10m", 1200 },
+		{ "", -1 }, { "h", -1 }, { "2x", -1 }, { "-5", -1 },
+		{ "+5", -1 }, { " 5", -1 }, { "5 ", -1 }, { "1h 30m", -1 },
+		{ "0", -1 }, { "0s", -1 }, { "1h-", -1 }, { "31d", -1 },
+		{ "99999999999999999999", -1 }, { "4w3d", -1 },
+		{ "2592000", 2592000 }, { "2592001", -1 }, { "4w2d", 2592000 },
+	};
+	struct jupyter_options o;
+	size_t i;
+	long v;
+	char buf[32];
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		v = -1;
+		if (duration_in(cases[i].text, 1, 30 * 86400, &v) == -1)
+			v = -1;
+		if (v != cases[i].seconds)
+			FAILF("\"%s\": expected %ld, got %ld", cases[i].text,
+			    cases[i].seconds, v);
+	}
+	ASSERT_INT_EQ(duration_in(NULL, 1, 10, &v), -1);
+	/* "none", and -G's spelling of each. */
+	options_init(&o);
+	ASSERT_INT_EQ(read_line(&o, "JupyterIdleTimeout None"), 0);
+	ASSERT_INT_EQ(o.idle_timeout, 0);
+	ASSERT_STR_EQ(directive_value(directive_find("JupyterIdleTimeout"),
+	    &o, buf, sizeof(buf)), "none");
+	options_free(&o);
+	options_init(&o);
+	ASSERT_INT_EQ(read_line(&o, "JupyterIdleTimeout 1h30m"), 0);
+	ASSERT_STR_EQ(directive_value(directive_find("JupyterIdleTimeout"),
+	    &o, buf, sizeof(buf)), "5400");
+	options_free(&o);
+}
+
 int
 main(void)
 {
+	RUN(durations);
 	RUN(every_row_is_complete_and_unique);
 	RUN(every_directive_reads_back_as_written);
 	RUN(defaults);

@@ -270,9 +270,77 @@ TEST(vis_edges)
 	ASSERT_INT_EQ(token_ok(TOK "0"), 0);
 }
 
+/* squeue's %L, in seconds: the walltime line's source. */
+TEST(time_left)
+{
+	static const struct {
+		const char	*text;
+		long		 seconds;
+	} cases[] = {
+		{ "-", -1 }, { "UNLIMITED", -1 }, { "NOT_SET", -1 },
+		{ "INVALID", -1 }, { "14:00", 840 }, { "0:45", 45 },
+		{ "1:29:58", 5398 }, { "00:14:59", 899 }, { "100:00:00", 360000 },
+		{ "2-03:04:05", 183845 }, { "9999-23:59:59", 863999999 },
+		{ "", -2 }, { "5", -2 }, { "1:60", -2 }, { "1:2:3:4", -2 },
+		{ "1-14:00", -2 }, { "-14:00", -2 }, { "10000-00:00:00", -2 },
+		{ "1:", -2 }, { ":30", -2 }, { "1::2", -2 }, { "1:2x", -2 },
+		{ "a:bc", -2 }, { "1000:00:00", -2 }, { "12:345", -2 },
+		{ "unlimited", -2 }, { "1--1:00:00", -2 },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		if (walltime_seconds(cases[i].text) != cases[i].seconds)
+			FAILF("\"%s\": expected %ld, got %ld", cases[i].text,
+			    cases[i].seconds, walltime_seconds(cases[i].text));
+	ASSERT_INT_EQ(parse("jupyssh-result running 0 " TOK " 77 - 60 0 "
+	    "/s.sock n1 10.250.0.11 12:30 /home/me\n", NULL), 0);
+	ASSERT_INT_EQ(r.left_seconds, 750);
+	ASSERT_INT_EQ(parse("jupyssh-result running 0 " TOK " 77 - 60 0 "
+	    "/s.sock n1 10.250.0.11 12:61 /home/me\n", NULL), -1);
+	ASSERT_STR_EQ(r.detail, "bad answer from the remote script: time left");
+	ASSERT_INT_EQ(parse("jupyssh-result ok 8890 " TOK " 4711 started 3 0 "
+	    "- - 127.0.0.1 - /x\n", NULL), 0);
+	ASSERT_INT_EQ(r.left_seconds, -1);
+}
+
+/* The record of a notebook that a watcher ended, from any line. */
+TEST(ended)
+{
+	ASSERT_INT_EQ(parse("jupyssh-ended 1764680000 65 idle for 2h\n"
+	    "jupyssh-result stopped\n", NULL), 0);
+	ASSERT_INT_EQ(r.kind, RESULT_STOPPED);
+	ASSERT_INT_EQ(r.ended_when, 1764680000);
+	ASSERT_INT_EQ(r.ended_ago, 65);
+	ASSERT_STR_EQ(r.ended_why, "idle for 2h");
+	/* The last one counts; none is none; remote text made visible. */
+	ASSERT_INT_EQ(parse("jupyssh-ended 1 1 old\n"
+	    "jupyssh-ended 7 0 idle \033]0;x\r\n"
+	    "jupyssh-result ok 8890 " TOK " 4711 started 3 0 - - 127.0.0.1 "
+	    "- /x\n", TOK), 0);
+	ASSERT_INT_EQ(r.ended_when, 7);
+	ASSERT_STR_EQ(r.ended_why, "idle \\033]0;x");
+	ASSERT_INT_EQ(parse("jupyssh-result stopped\n", NULL), 0);
+	ASSERT_INT_EQ(r.ended_when, 0);
+	ASSERT_STR_EQ(r.ended_why, "");
+	/* Bad numbers are a bad answer, not a note. */
+	ASSERT_INT_EQ(parse("jupyssh-ended -5 1 x\njupyssh-result stopped\n",
+	    NULL), -1);
+	ASSERT_STR_EQ(r.detail, "bad answer from the remote script: ended");
+	ASSERT_INT_EQ(parse("jupyssh-ended 5 x1 x\njupyssh-result stopped\n",
+	    NULL), -1);
+	ASSERT_INT_EQ(parse("jupyssh-ended 99999999999999 1 x\n"
+	    "jupyssh-result stopped\n", NULL), -1);
+	ASSERT_INT_EQ(parse("jupyssh-ended \njupyssh-result stopped\n", NULL),
+	    -1);
+	ASSERT_INT_EQ(r.ended_when, 0);
+}
+
 int
 main(void)
 {
+	RUN(time_left);
+	RUN(ended);
 	RUN(ok_started);
 	RUN(running_on_socket_and_node);
 	RUN(last_result_line_counts);

@@ -1,0 +1,131 @@
+# A SLURM notebook's life beyond start and stop, on the real cluster of
+# tests/sandbox/cluster.sh: modules loaded in the job (Lmod), the
+# walltime said when under 15 minutes, JupyterStopOnExit cancelling the
+# job with the last session, and JupyterIdleTimeout ending an idle job
+# while a tab stays open, said once by the next status.
+. "$(dirname "$0")/lib.sh"
+reset_all
+if ! "$TOP/tests/sandbox/cluster.sh" up; then
+	fail cluster-up "the SLURM sandbox did not come up"
+	exit 1
+fi
+eval "$(sed 's/^\([A-Z_][A-Z0-9_]*=\)/C_\1/' /tmp/jupyssh-cluster/env)"
+CSTATE=$C_CLUSTER_HOME/.local/state/jupyssh/login
+on_login() {	# CMD: as the cluster user, on the login node
+	ip netns exec "$C_NETNS_LOGIN" runuser -u "$C_CLUSTER_USER" -- \
+	    env SLURM_CONF="$C_SLURM_CONF" sh -c "cd && $1"
+}
+ours_queued() { on_login "squeue -h -u $C_CLUSTER_USER -n jupyssh-18901 -o %i" 2>/dev/null; }
+{ cat "$ROOT/ssh_config.orig" /tmp/jupyssh-cluster/ssh_config_snippet; } |
+    put_laptop_file "$LAPTOP_HOME/.ssh/config" 600
+cat "$KNOWN_HOSTS" /tmp/jupyssh-cluster/known_hosts |
+    put_laptop_file "$LAPTOP_HOME/.ssh/known_hosts" 644
+cluster_config() {	# EXTRA DIRECTIVE LINES...
+	{ printf 'Host cluster\n    JupyterPort 18901\n    JupyterScheduler slurm\n'
+	  for l in "$@"; do printf '    %s\n' "$l"; done; } | jupyter_config
+}
+trap lmod_module_gone EXIT
+
+# Modules are loaded in the job, on its node, before the env.
+lmod_module "$C_CLUSTER_USER" "$C_CLUSTER_HOME" || fail lmod-module "cannot write the test module"
+cluster_config "JupyterModules jupyssh-test/1.0" "JupyterSlurmOptions --time=20"
+url=$(laptop jupyssh start cluster 2>"$ROOT/err")
+out=$(run_cell "$url" 'import os, socket; print(os.environ.get("JSTEST_MODULE"), os.environ.get("JSTEST_WRAPPER"), socket.gethostname())' 2>&1)
+case $out in
+"loaded used n"[12]) pass module-in-job ;;
+*) fail module-in-job "the module's variable and jupyter on a node" "$out $(cat "$ROOT/err")" ;;
+esac
+# 20 minutes of walltime: nothing said, the end kept for live sessions.
+case $(cat "$ROOT/err") in
+*"time limit"*) fail walltime-quiet "no walltime line with 20 minutes left" "$(cat "$ROOT/err")" ;;
+*) pass walltime-quiet ;;
+esac
+job=$(cat "$CSTATE/slurm-18901.job" 2>/dev/null)
+read -r end wjob < "$JSTATE/cluster.walltime"
+left=$((end - $(date +%s)))
+if [ "$wjob" = "$job" ] && [ "$left" -gt 900 ] && [ "$left" -le 1200 ]; then
+	pass walltime-recorded
+else
+	fail walltime-recorded "job $job ending in 15 to 20 minutes" "$(cat "$JSTATE/cluster.walltime")"
+fi
+case $(laptop jupyssh status cluster 2>&1) in
+*"time limit"*) fail walltime-status-quiet "no walltime line" ;;
+*"running, job $job"*) pass walltime-status-quiet ;;
+*) fail walltime-status-quiet "running" "$(laptop jupyssh status cluster 2>&1)" ;;
+esac
+laptop jupyssh stop cluster > /dev/null 2>&1
+
+# A missing module in the job: Lmod's words, not the job's log.
+cluster_config "JupyterModules nosuch/9.9"
+out=$(laptop jupyssh start cluster 2>&1)
+case $out in
+*"ended before the notebook answered: module load nosuch/9.9 failed: Lmod has detected the following error: "*) pass missing-module-in-job ;;
+*) fail missing-module-in-job "Lmod's message" "$out" ;;
+esac
+lmod_module_gone
+
+# 14 minutes: the login, status and url each say how long is left.
+cluster_config "JupyterSlurmOptions --time=14"
+out=$(laptop_tty --timeout 120 --expect 'ready: http' --expect 'save your work' --send 'exit\n' -- ssh cluster 2>&1)
+job=$(cat "$CSTATE/slurm-18901.job" 2>/dev/null)
+case $out in
+*"jupyssh: cluster: job $job ends in 1"[34]" min, at its time limit: save your work"*) pass walltime-login ;;
+*) fail walltime-login "the walltime line" "$out" ;;
+esac
+laptop jupyssh start cluster > "$ROOT/url" 2> "$ROOT/err"
+case $(cat "$ROOT/url"):$(cat "$ROOT/err") in
+http://127.0.0.1:*"jupyssh: cluster: job $job ends in 1"[34]" min, at its time limit: save your work"*) pass walltime-start ;;
+*) fail walltime-start "the URL on stdout, the walltime line on stderr" "$(cat "$ROOT/url" "$ROOT/err")" ;;
+esac
+out=$(laptop jupyssh status cluster 2>&1)
+case $out in
+*"running, job $job"*"jupyssh: cluster: job $job ends in 1"[34]" min, at its time limit: save your work"*) pass walltime-status ;;
+*) fail walltime-status "running, then the walltime line" "$out" ;;
+esac
+laptop jupyssh url cluster > "$ROOT/url" 2> "$ROOT/err"
+case $(cat "$ROOT/url"):$(cat "$ROOT/err") in
+http://127.0.0.1:*"jupyssh: cluster: job $job ends in 1"[34]" min"*) pass walltime-url ;;
+*) fail walltime-url "the URL on stdout, the walltime line on stderr" "$(cat "$ROOT/url" "$ROOT/err")" ;;
+esac
+laptop jupyssh stop cluster > /dev/null 2>&1
+
+# JupyterStopOnExit: the job goes with the last session; another job of
+# the user's stays.
+other=$(on_login 'sbatch --parsable --job-name=mine --wrap "sleep 600"')
+cluster_config "JupyterStopOnExit yes"
+out=$(laptop_tty --timeout 120 --expect 'ready: http' --send 'exit\n' -- ssh cluster 2>&1)
+case $out in *"ready: http"*) pass stop-on-exit-started ;; *) fail stop-on-exit-started "a URL" "$out" ;; esac
+if wait_for 60 sh -c "[ -z \"\$(ip netns exec $C_NETNS_LOGIN runuser -u $C_CLUSTER_USER -- env SLURM_CONF=$C_SLURM_CONF squeue -h -u $C_CLUSTER_USER -n jupyssh-18901 2>/dev/null)\" ]"; then
+	pass stop-on-exit-cancels-job
+else
+	fail stop-on-exit-cancels-job "job still queued after the session ended" "$(ours_queued)"
+fi
+check_eq stop-on-exit-spares-other "$(on_login "squeue -h -j $other -o %T")" RUNNING
+on_login "scancel $other"
+
+# JupyterIdleTimeout: an idle job ends by itself, an open tab or not.
+cluster_config "JupyterIdleTimeout 10s"
+url=$(laptop jupyssh start cluster 2>"$ROOT/err")
+JUPYTER_TOKEN=${url##*token=} NBCLIENT_TIMEOUT=300 "$TOOLS/nbclient" \
+    "${url%%/?token=*}" --tab > "$ROOT/tab" 2>&1 &
+tab=$!
+if wait_for 60 grep -q attached "$ROOT/tab"; then pass idle-tab-attached; else
+	fail idle-tab-attached "the tab attached" "$(cat "$ROOT/tab" "$ROOT/err")"
+fi
+if wait_for 180 sh -c "[ -z \"\$(ip netns exec $C_NETNS_LOGIN runuser -u $C_CLUSTER_USER -- env SLURM_CONF=$C_SLURM_CONF squeue -h -u $C_CLUSTER_USER -n jupyssh-18901 2>/dev/null)\" ]"; then
+	pass idle-job-ended
+else
+	fail idle-job-ended "job still queued" "$(tail -n 5 "$CSTATE/slurm-18901.log")"
+fi
+kill "$tab" 2>/dev/null
+wait "$tab" 2>/dev/null
+out=$(laptop jupyssh status cluster 2>&1)
+case $out in
+*"cluster: stopped"*"jupyssh: cluster: the notebook ended at "*" (idle for 10s)"*) pass idle-status-says-why ;;
+*) fail idle-status-says-why "stopped, when and why" "$out" ;;
+esac
+check_eq idle-said-once "$(laptop jupyssh status cluster 2>&1)" "cluster: stopped"
+
+on_login "scancel -u $C_CLUSTER_USER" 2>/dev/null
+"$TOP/tests/sandbox/cluster.sh" down
+reset_all
