@@ -35,11 +35,11 @@ HELPER_SRC = helper/jupyssh.c helper/browser.c helper/commands.c helper/hook.c \
 	helper/doctor.c helper/doctor_local.c helper/doctor_ssh.c \
 	helper/doctor_library.c \
 	helper/doctor_remote.c helper/doctor_forward.c \
-	helper/util.c helper/ports.c helper/notice.c helper/notices.c
+	helper/util.c helper/ports.c helper/notice.c helper/endings.c
 HELPER_H = helper/commands.h helper/remote.h helper/state.h helper/util.h \
 	helper/forward.h helper/listener.h helper/progress.h helper/protocol.h \
 	helper/proxy.h helper/spawn.h helper/vis.h helper/nodehop.h helper/keeper.h \
-	helper/doctor.h helper/ports.h helper/notice.h helper/notices.h
+	helper/doctor.h helper/ports.h helper/notice.h helper/endings.h
 
 # A compiler for macOS (CC='zig cc -target aarch64-macos', say) makes
 # the library a .dylib whose hooks dyld finds in its __interpose section

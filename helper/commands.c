@@ -16,7 +16,7 @@
 #include "nodehop.h"
 #include "notice.h"
 #include "ports.h"
-#include "notices.h"
+#include "endings.h"
 #include "progress.h"
 #include "remote.h"
 #include "state.h"

@@ -22,7 +22,7 @@
 #include "keeper.h"
 #include "notice.h"
 #include "ports.h"
-#include "notices.h"
+#include "endings.h"
 #include "progress.h"
 #include "remote.h"
 #include "state.h"

@@ -38,6 +38,7 @@
 #include "../common/number.h"
 #include "../common/translate.h"
 #include "commands.h"
+#include "endings.h"
 #include "forward.h"
 #include "keeper.h"
 #include "listener.h"
@@ -222,7 +223,7 @@ cmd_keep(int argc, char **argv)
 	struct host_config hc;
 	const char *config = NULL, *host;
 	char lock[PATH_MAX], why[256], ctl[PATH_MAX];
-	long attempt = 0, delay, next;
+	long attempt = 0, delay, next, reminded = 0;
 	int ch, fd, start_lock, said = 0, watch = 0;
 	enum heal r = RETRY;
 	struct conn c;
@@ -246,6 +247,7 @@ cmd_keep(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	signal(SIGTERM, on_term);
 	while (!stopping) {
+		walltime_remind(&hc, &reminded);
 		if (proven(host)) {
 			if (attempt > 0 || !said) {
 				if (attempt > 0)

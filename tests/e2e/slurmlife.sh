@@ -87,6 +87,24 @@ case $(cat "$ROOT/url"):$(cat "$ROOT/err") in
 http://127.0.0.1:*"jupyssh: cluster: job $job ends in 1"[34]" min"*) pass walltime-url ;;
 *) fail walltime-url "the URL on stdout, the walltime line on stderr" "$(cat "$ROOT/url" "$ROOT/err")" ;;
 esac
+# Over 10 minutes left: the live sessions are not told yet.
+case $(laptop jupyssh status cluster 2>&1) in
+*"reaches its time limit"*) fail walltime-not-yet "no reminder with 13 minutes left" "$(laptop jupyssh status cluster 2>&1)" ;;
+*) pass walltime-not-yet ;;
+esac
+laptop jupyssh stop cluster > /dev/null 2>&1
+
+# 10 minutes or less: the terminal of a live session is told once more,
+# by the supervisor, while the session goes on.
+cluster_config "JupyterSlurmOptions --time=10"
+out=$(laptop_tty --timeout 120 --expect 'ready: http' --expect 'reaches its time limit' \
+    --send 'echo still-$((1+1)); exit\n' --expect 'still-2' -- ssh cluster 2>&1)
+job=$(cat "$CSTATE/slurm-18901.job" 2>/dev/null)
+case $out in
+*"jupyssh: cluster: job $job reaches its time limit at "[0-9][0-9]:[0-9][0-9]" (in "*" min): save your work"*still-2*) pass walltime-reminder ;;
+*) fail walltime-reminder "the reminder on the live session's terminal" "$out" ;;
+esac
+check_eq walltime-reminder-once "$(printf '%s' "$out" | grep -c 'reaches its time limit')" 1
 laptop jupyssh stop cluster > /dev/null 2>&1
 
 # JupyterStopOnExit: the job goes with the last session; another job of

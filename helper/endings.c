@@ -9,7 +9,9 @@
 #include <string.h>
 #include <time.h>
 
-#include "notices.h"
+#include "commands.h"
+#include "endings.h"
+#include "notice.h"
 #include "state.h"
 #include "util.h"
 
@@ -71,4 +73,38 @@ notice_walltime(int fd, const char *host, const struct remote_result *r)
 	span(r->left_seconds, buf, sizeof(buf));
 	say_on(fd, "jupyssh: %s: job %ld ends in %s, at its time limit: "
 	    "save your work", host, r->pid, buf);
+}
+
+/*
+ * From the keeper, at each look: once the job recorded has WALLTIME_LAST
+ * or less left, the terminal of every live session is told once more
+ * (notice.c), by the clock time, which stays true on the next command if
+ * no session is open. said_job: the job so told, 0 at first.
+ */
+void
+walltime_remind(const struct host_config *hc, long *said_job)
+{
+	char *rec, at[16], line[160];
+	long long end;
+	long job, left;
+	struct tm tm;
+	time_t t;
+
+	if ((rec = state_read(hc->host, STATE_WALLTIME)) == NULL)
+		return;
+	if (sscanf(rec, "%lld %ld", &end, &job) == 2 && job > 0 &&
+	    job != *said_job) {
+		left = (long)(end - (long long)time(NULL));
+		if (left > 0 && left <= WALLTIME_LAST) {
+			t = (time_t)end;
+			localtime_r(&t, &tm);
+			strftime(at, sizeof(at), "%H:%M", &tm);
+			snprintf(line, sizeof(line), "jupyssh: %s: job %ld "
+			    "reaches its time limit at %s (in %ld min): save "
+			    "your work", hc->host, job, at, (left + 59) / 60);
+			notice_sessions(hc, line);
+			*said_job = job;
+		}
+	}
+	free(rec);
 }
