@@ -15,9 +15,7 @@
 
 #include "os.h"
 
-#ifdef OS_LINUX
 #include <sys/mman.h>
-#endif
 
 #ifndef OS_LINUX
 static int
@@ -129,3 +127,34 @@ os_private_file(const char *name)
 	return cloexec(fd);
 }
 #endif
+
+/*
+ * A regular file of min bytes to 64 MiB mapped for reading (an ssh
+ * client's image), its size in *size; NULL if it is none such.
+ */
+void *
+os_map_file(const char *path, size_t min, size_t *size)
+{
+	struct stat st;
+	void *map;
+	int fd;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+		return NULL;
+	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode) ||
+	    st.st_size < (off_t)min || st.st_size == 0 ||
+	    st.st_size > (64 << 20)) {
+		close(fd);
+		return NULL;
+	}
+	*size = (size_t)st.st_size;
+	map = mmap(NULL, *size, PROT_READ, MAP_PRIVATE, fd, 0);
+	close(fd);
+	return map == MAP_FAILED ? NULL : map;
+}
+
+void
+os_unmap_file(void *map, size_t size)
+{
+	munmap(map, size);
+}

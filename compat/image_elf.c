@@ -3,15 +3,12 @@
  * process (dl_iterate_phdr) or in a file on disk, are what is searched.
  */
 #if defined(__ELF__) && !defined(JUPYSSH_PORTABLE)
-#include <sys/mman.h>
-#include <sys/stat.h>
 
-#include <fcntl.h>
 #include <link.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "../common/sshclient.h"
+#include "os.h"
 
 /*
  * The pieces of an image to look through: read-only data first (where
@@ -65,23 +62,12 @@ int
 ssh_client_of_file(const char *path, struct ssh_client *cl)
 {
 	const ElfW(Ehdr) *eh;
-	struct stat st;
 	void *map;
 	size_t size;
-	int fd, r = -1;
+	int r = -1;
 
 	memset(cl, 0, sizeof(*cl));
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
-		return -1;
-	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode) ||
-	    st.st_size < (off_t)sizeof(*eh) || st.st_size > (64 << 20)) {
-		close(fd);
-		return -1;
-	}
-	size = (size_t)st.st_size;
-	map = mmap(NULL, size, PROT_READ, MAP_PRIVATE, fd, 0);
-	close(fd);
-	if (map == MAP_FAILED)
+	if ((map = os_map_file(path, sizeof(*eh), &size)) == NULL)
 		return -1;
 	eh = map;
 	if (memcmp(eh->e_ident, ELFMAG, SELFMAG) == 0 &&
@@ -91,7 +77,7 @@ ssh_client_of_file(const char *path, struct ssh_client *cl)
 	    (size - eh->e_phoff) / sizeof(ElfW(Phdr)) >= eh->e_phnum)
 		r = scan_segments(cl, map, size, (const ElfW(Phdr) *)
 		    ((const char *)map + eh->e_phoff), eh->e_phnum, 1);
-	munmap(map, size);
+	os_unmap_file(map, size);
 	return r;
 }
 #endif

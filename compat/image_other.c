@@ -3,13 +3,9 @@
  * of several): the whole file is searched, our own through its path.
  */
 #if !defined(__ELF__) || defined(JUPYSSH_PORTABLE)
-#include <sys/mman.h>
-#include <sys/stat.h>
 
-#include <fcntl.h>
 #include <limits.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "../common/sshclient.h"
 #include "os.h"
@@ -17,26 +13,14 @@
 int
 ssh_client_of_file(const char *path, struct ssh_client *cl)
 {
-	struct stat st;
 	void *map;
 	size_t size;
-	int fd;
 
 	memset(cl, 0, sizeof(*cl));
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
-		return -1;
-	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode) || st.st_size == 0 ||
-	    st.st_size > (64 << 20)) {
-		close(fd);
-		return -1;
-	}
-	size = (size_t)st.st_size;
-	map = mmap(NULL, size, PROT_READ, MAP_PRIVATE, fd, 0);
-	close(fd);
-	if (map == MAP_FAILED)
+	if ((map = os_map_file(path, 1, &size)) == NULL)
 		return -1;
 	ssh_client_scan(cl, map, size);
-	munmap(map, size);
+	os_unmap_file(map, size);
 	return cl->optstring[0] != '\0' ? 0 : -1;
 }
 

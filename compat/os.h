@@ -30,6 +30,8 @@ int	os_socket(int domain, int type, int protocol);
 int	os_pipe(int fd[2]);
 ssize_t	os_splice(int from, int to, size_t len);
 int	os_private_file(const char *name);
+void	*os_map_file(const char *path, size_t min, size_t *size);
+void	 os_unmap_file(void *map, size_t size);
 
 /* Random bytes for tokens: 0, or -1 (misc.c). */
 int	os_random(void *buf, size_t len);
