@@ -103,13 +103,13 @@ notice_register(const char *host)
 static int
 session_tty(const char *record)
 {
-	char tty[PATH_MAX], now[PATH_MAX], comm[64];
+	char tty[256], now[256], comm[64];	/* /dev/pts/N, /dev/ttysNNN */
 	unsigned long long start, was;
 	struct stat st;
 	long pid;
 	int fd;
 
-	if (sscanf(record, "%ld %llu %4095s", &pid, &was, tty) != 3 ||
+	if (sscanf(record, "%ld %llu %255s", &pid, &was, tty) != 3 ||
 	    process_of(pid, comm, sizeof(comm), &start) == -1 ||
 	    start != was || strcmp(comm, "ssh") != 0 ||
 	    stderr_tty(pid, now, sizeof(now)) == -1 || strcmp(now, tty) != 0)
