@@ -93,7 +93,7 @@ wait_for 15 sh -c '[ -z "$(pgrep -u '"$REMOTE_USER"' -f jupyter-notebook)" ]'
 # the terminal says why there is no notebook (under ControlPersist).
 NO_SHIM=1 laptop_tty --timeout 60 --send 'echo in-$((2+3)); exit\n' --expect 'in-5' \
     -- ssh gpu-nc-literal > "$ROOT/tty-literal.out" 2>&1
-check_eq literal-login "$(grep -ac '^in-5.$' "$ROOT/tty-literal.out")" 1
+check_eq literal-login "$(tr -d '\r' < "$ROOT/tty-literal.out" | grep -ac 'in-5$')" 1
 want="jupyssh: gpu-nc-literal: ssh's gpu-nc-literal is gpu-elsewhere port 22224, not 127.0.0.1 port 22224; for its notebook the ProxyCommand needs %n (ProxyCommand jupyssh proxy %h %p %n)"
 check_eq literal-says-n "$(grep -a '^jupyssh:' "$ROOT/tty-literal.out" | tr -d '\r')" "$want"
 check_eq literal-no-notebook "$(remote_notebooks | wc -l)" 0
@@ -101,7 +101,7 @@ check_eq literal-no-notebook "$(remote_notebooks | wc -l)" 0
 # A host without Jupyter settings: a relay, nothing said.
 NO_SHIM=1 laptop_tty --timeout 60 --send 'echo in-$((3+3)); exit\n' --expect 'in-6' \
     -- ssh gpu-nc-plain > "$ROOT/tty-plain.out" 2>&1
-check_eq plain-login "$(grep -ac '^in-6.$' "$ROOT/tty-plain.out")" 1
+check_eq plain-login "$(tr -d '\r' < "$ROOT/tty-plain.out" | grep -ac 'in-6$')" 1
 check_eq plain-quiet "$(grep -ac jupyssh "$ROOT/tty-plain.out")" 0
 
 # Where the proxy cannot learn which ssh runs it (here it runs in a
