@@ -117,6 +117,19 @@ run_cell() {	# URL CODE
 	local base=${1%%/?token=*} token=${1##*token=}
 	JUPYTER_TOKEN=$token timeout 90 "$TOOLS/nbclient" "$base" "$2"
 }
+# The same in one kernel kept between calls, its id in file KFILE.
+run_in_kernel() {	# KFILE URL CODE
+	local base=${2%%/?token=*} token=${2##*token=}
+	JUPYTER_TOKEN=$token timeout 90 "$TOOLS/nbclient" --kernel "$1" "$base" "$3"
+}
+# A page through 127.0.0.1:PORT here, in the root namespace: only a
+# forward reaches the remote's.
+local_page() {	# PORT PATH
+	"$PY" -c 'import sys, urllib.request as u
+o = u.build_opener(u.ProxyHandler({}))
+sys.stdout.write(o.open("http://127.0.0.1:%s%s" % (sys.argv[1], sys.argv[2]), timeout=5).read().decode())' "$1" "$2" 2>/dev/null
+}
+listens_here() { ss -Hltn "sport = :$1" | grep -q .; }
 
 # A module of the site's Lmod tree (/etc/lmod/modules, which Debian's
 # /etc/profile.d/lmod.sh puts in MODULEPATH), jupyssh-test/1.0, for user

@@ -22,10 +22,7 @@ answers() {	# URL
 	    "$TOOLS/nbclient" "${1%%/?token=*}" --status >/dev/null 2>&1
 }
 # Code in the one kernel that lives across every drop of this file.
-in_kernel() {	# URL CODE
-	JUPYTER_TOKEN=${1##*token=} timeout 90 "$TOOLS/nbclient" --kernel "$KFILE" \
-	    "${1%%/?token=*}" "$2"
-}
+in_kernel() { run_in_kernel "$KFILE" "$@"; }
 # Healed: the URL answers again, the same kernel has its variable, and
 # no second notebook was started.
 healed() {	# NAME URL
@@ -60,7 +57,7 @@ nothing_left() {	# NAME
 	else
 		fail "$1-no-process" "processes left: $(pgrep -a -u "$LAPTOP_USER" | tr '\n' ';')"
 	fi
-	if ss -Hltn "sport = :$LPORT" | grep -q .; then
+	if listens_here "$LPORT"; then
 		fail "$1-port-closed" "something still listens on $LPORT"
 	else
 		pass "$1-port-closed"

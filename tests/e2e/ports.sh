@@ -16,18 +16,7 @@ Host gpu-box
     JupyterForwardPorts $FIXED auto
 EOC
 
-in_kernel() {	# URL CODE
-	JUPYTER_TOKEN=${1##*token=} timeout 90 "$TOOLS/nbclient" --kernel "$KFILE" \
-	    "${1%%/?token=*}" "$2"
-}
-# A page through 127.0.0.1:PORT here, the root namespace: only a forward
-# reaches the remote's.
-page() {	# PORT PATH
-	"$PY" -c 'import sys, urllib.request as u
-o = u.build_opener(u.ProxyHandler({}))
-sys.stdout.write(o.open("http://127.0.0.1:%s%s" % (sys.argv[1], sys.argv[2]), timeout=5).read().decode())' "$1" "$2" 2>/dev/null
-}
-listens_here() { ss -Hltn "sport = :$1" | grep -q .; }
+in_kernel() { run_in_kernel "$KFILE" "$@"; }
 not() { ! "$@"; }
 status_says() { laptop jupyssh status gpu-box 2>&1 </dev/null | grep -qF "$1"; }
 # A listener in the remote's namespace, as user $1, outside the notebook.
@@ -74,7 +63,7 @@ fi
 check_eq kernel-server "$(in_kernel "$url" 'import subprocess
 p = subprocess.Popen(["python3", "-m", "http.server", "--bind", "127.0.0.1", "'$AUTO'"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 print("started")' 2>&1)" started
-hello() { page $AUTO /hello.txt | grep -q 'hello from gpu-box'; }
+hello() { local_page $AUTO /hello.txt | grep -q 'hello from gpu-box'; }
 if wait_for 60 hello; then
 	pass auto-reachable
 else
