@@ -68,7 +68,7 @@ const struct directive directives[] = {
 	{ "JupyterBrowser", oJupyterBrowser, T_LINE, F(browser),
 	    NULL, "no", NULL, NULL },
 	{ "JupyterScheduler", oJupyterScheduler, T_CHOICE, F(scheduler),
-	    "none", NULL, schedulers, NULL },
+	    "none", NULL, schedulers, "JS_SCHEDULER" },
 	{ "JupyterSlurmOptions", oJupyterSlurmOptions, T_LINE,
 	    F(slurm_options), NULL, "none", NULL, "JS_SLURM_OPTS" },
 	{ "JupyterForward", oJupyterForward, T_CHOICE, F(forward),

@@ -116,6 +116,23 @@ node_conn(const struct conn *login, const struct remote_result *res,
 	return 0;
 }
 
+/*
+ * The connection to the job's node that node_conn made, in node, when it
+ * still answers: for more forwards to that node, and for looking there.
+ * Never started here, so never to another node than the notebook's.
+ */
+int
+node_conn_up(const struct conn *login, struct conn *node, char *ctl,
+    size_t ctllen)
+{
+	*node = *login;
+	node->batch = 1;
+	if (state_path(login->host, STATE_NODE_CTL, ctl, ctllen) == -1)
+		return -1;
+	node->control = ctl;
+	return ssh_master_answers(node) ? 0 : -1;
+}
+
 /* Ends the connection to the job's node, if there is one. */
 void
 node_conn_end(const char *host)

@@ -10,6 +10,8 @@ struct remote_result;
 int	node_conn(const struct conn *login, const struct remote_result *,
 	    struct conn *node, char *ctl, size_t ctllen, char *err,
 	    size_t errlen);
+int	node_conn_up(const struct conn *login, struct conn *node, char *ctl,
+	    size_t ctllen);
 void	node_conn_end(const char *host);
 
 #endif

@@ -7,7 +7,9 @@
  * next free one, said; a forward is ours only once its listener is proven
  * to be our master (listener.c), as the notebook's. They are recorded in
  * the state file "ports" (state.h): status lists them, stop cancels them,
- * and a forward whose master died is made again on the next sync.
+ * and a forward whose master died is made again on the next sync. A
+ * SLURM job's ports are on its node: they are forwarded, and looked for,
+ * through the connection to that node (nodehop.c), where the notebook's.
  */
 #include <sys/file.h>
 
@@ -21,7 +23,9 @@
 #include "../common/number.h"
 #include "../common/port.h"
 #include "commands.h"
+#include "forward.h"
 #include "listener.h"
+#include "nodehop.h"
 #include "notice.h"
 #include "ports.h"
 #include "remote.h"
@@ -184,26 +188,59 @@ has(const int *v, int n, int x)
 }
 
 /*
+ * Where the ports are: the master of the login c, or for a job the
+ * connection to its node (in node), when it is up; NULL when not.
+ */
+static const struct conn *
+via(const struct conn *c, const struct host_config *hc, struct conn *node,
+    char *ctl, size_t len)
+{
+	if (hc->opts.scheduler != SCHEDULER_SLURM)
+		return c;
+	return node_conn_up(c, node, ctl, len) == 0 ? node : NULL;
+}
+
+/*
+ * A job's notebook is looked for on its node, in the login node's state
+ * folder: where its socket is, which the forward of the notebook records.
+ */
+static int
+job_state_dir(const char *host, char *buf, size_t len)
+{
+	struct forward f;
+	const char *slash;
+
+	if (forward_recorded(host, &f) == -1 || strcmp(f.node, "-") == 0 ||
+	    f.target[0] != '/' || (slash = strrchr(f.target, '/')) == f.target)
+		return -1;
+	snprintf(buf, len, "%.*s", (int)(slash - f.target), f.target);
+	return 0;
+}
+
+/*
  * Makes the forwards match the settings and, when listed is not NULL
  * (auto: nlisted ports that the notebook's tree listens on), the listing:
- * what is wanted and not proven is forwarded through c, an auto forward
- * whose listener went away is cancelled. Lines go to fd, or with fd -1 to
- * the host's sessions (notice.c).
+ * what is wanted and not proven is forwarded through the login's master
+ * (or its job's node's), an auto forward whose listener went away is
+ * cancelled. Lines go to fd, or with fd -1 to the host's sessions.
  */
 void
-ports_sync(const struct conn *c, const struct host_config *hc,
+ports_sync(const struct conn *login, const struct host_config *hc,
     const int *listed, int nlisted, int fd)
 {
 	struct port_fwd have[MAX_FWD], keep[MAX_FWD];
 	int fixed[MAX_FORWARD_PORTS], nfixed = 0, aut = 0, n, nkeep = 0, i;
 	int lock;
+	const struct conn *c;
+	struct conn node;
+	char ctl[PATH_MAX];
 	pid_t master;
 
-	/* A job's node is reached through another hop: not yet done. */
-	if (hc->opts.forward_ports == NULL ||
-	    hc->opts.scheduler == SCHEDULER_SLURM || forward_ports_parse(
+	if (hc->opts.forward_ports == NULL || forward_ports_parse(
 	    hc->opts.forward_ports, fixed, &nfixed, &aut, NULL, 0) == -1 ||
-	    c->control == NULL || (master = ssh_master_pid(c)) == -1)
+	    login->control == NULL ||
+	    (c = via(login, hc, &node, ctl, sizeof(ctl))) == NULL ||
+	    (master = ssh_master_pid(c)) == -1)
 		return;
 	lock = sync_lock(hc->host);
 	n = ports_read(hc->host, have, MAX_FWD);
@@ -240,11 +277,11 @@ ports_watch(const struct host_config *hc)
 {
 	struct remote_result res;
 	int fixed[MAX_FORWARD_PORTS], nfixed, aut = 0;
-	struct conn c;
+	char ctl[PATH_MAX], dir[PATH_MAX], *state = NULL;
+	const struct conn *at;
+	struct conn c, node;
 
-	/* A job's node is reached through another hop: not yet done. */
-	if (hc->opts.forward_ports == NULL ||
-	    hc->opts.scheduler == SCHEDULER_SLURM || forward_ports_parse(
+	if (hc->opts.forward_ports == NULL || forward_ports_parse(
 	    hc->opts.forward_ports, fixed, &nfixed, &aut, NULL, 0) == -1)
 		return;
 	connect_to(&c, hc);
@@ -252,9 +289,15 @@ ports_watch(const struct host_config *hc)
 	c.connect_timeout = LOOK_CONNECT_TIMEOUT;
 	if (c.control == NULL)
 		return;
+	/* Looked for where they listen: a job's on its node. */
+	if (hc->opts.scheduler == SCHEDULER_SLURM && job_state_dir(hc->host,
+	    dir, sizeof(dir)) == 0)
+		state = dir;
 	if (!aut)
 		ports_sync(&c, hc, NULL, 0, -1);
-	else if (remote_run(&c, "ports", &hc->opts, NULL, &res) == 0 &&
+	else if ((at = via(&c, hc, &node, ctl, sizeof(ctl))) != NULL &&
+	    (hc->opts.scheduler != SCHEDULER_SLURM || state != NULL) &&
+	    remote_ports(at, &hc->opts, state, &res) == 0 &&
 	    res.kind == RESULT_PORTS)
 		ports_sync(&c, hc, res.ports, res.nports, -1);
 	free((char *)c.control);

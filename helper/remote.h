@@ -27,6 +27,8 @@ int	 ssh_base_args(const struct conn *, const char **argv, char *control);
 int	remote_run(const struct conn *, const char *mode,
 	    const struct jupyter_options *, const char *token,
 	    struct remote_result *);
+int	remote_ports(const struct conn *, const struct jupyter_options *,
+	    const char *state, struct remote_result *);
 int	remote_log(const struct conn *, const struct jupyter_options *,
 	    int follow);
 

@@ -88,7 +88,7 @@ shared_part(void)
  */
 static char *
 script_input(const char *mode, const struct jupyter_options *o,
-    const char *token, int follow)
+    const char *token, int follow, const char *state)
 {
 	static const char run_common[] = "eval \"$JS_COMMON\"\n";
 	struct input in = { NULL, 0 };
@@ -103,7 +103,10 @@ script_input(const char *mode, const struct jupyter_options *o,
 	    -1 || append_quoted(&in.buf, &in.len, "JS_FOLLOW",
 	    follow ? "yes" : "no") == -1 ||
 	    /* A batch job gets the common part too: it is kept in a variable. */
-	    append_quoted(&in.buf, &in.len, "JS_COMMON", shared) == -1)
+	    append_quoted(&in.buf, &in.len, "JS_COMMON", shared) == -1 ||
+	    /* On a job's node: the login node's folder, where its files are. */
+	    (state != NULL && append_quoted(&in.buf, &in.len, "JS_STATE",
+	    state) == -1))
 		goto fail;
 	free(shared);
 	shared = NULL;
@@ -148,13 +151,13 @@ script_args(const struct conn *c, const char **argv, char *control)
 
 /*
  * Runs the script for mode (start, status, stop) and reads its answer
- * into res; token is the one a new notebook is to use. 0, or -1 with
+ * into res; token is the one a new notebook is to use, state the state
+ * folder to use instead of the host's own, or NULL. 0, or -1 with
  * res->kind RESULT_ERROR and why in res->detail.
  */
-int
-remote_run(const struct conn *c, const char *mode,
-    const struct jupyter_options *o, const char *token,
-    struct remote_result *res)
+static int
+run(const struct conn *c, const char *mode, const struct jupyter_options *o,
+    const char *token, const char *state, struct remote_result *res)
 {
 	const char *argv[MAX_ARGS];
 	char *input, *control, out[8192];
@@ -166,7 +169,7 @@ remote_run(const struct conn *c, const char *mode,
 	snprintf(res->detail, sizeof(res->detail), "out of memory");
 	if ((control = control_option(c)) == NULL)
 		return -1;
-	if ((input = script_input(mode, o, token, 0)) == NULL) {
+	if ((input = script_input(mode, o, token, 0, state)) == NULL) {
 		free(control);
 		return -1;
 	}
@@ -223,7 +226,7 @@ remote_log(const struct conn *c, const struct jupyter_options *o, int follow)
 
 	if ((control = control_option(c)) == NULL)
 		return -1;
-	if ((input = script_input("log", o, NULL, follow)) != NULL) {
+	if ((input = script_input("log", o, NULL, follow, NULL)) != NULL) {
 		script_args(c, argv, control);
 		memset(&s, 0, sizeof(s));
 		s.argv = argv;
@@ -237,4 +240,23 @@ remote_log(const struct conn *c, const struct jupyter_options *o, int follow)
 	free(input);
 	free(control);
 	return rc;
+}
+
+int
+remote_run(const struct conn *c, const char *mode,
+    const struct jupyter_options *o, const char *token,
+    struct remote_result *res)
+{
+	return run(c, mode, o, token, NULL, res);
+}
+
+/*
+ * The ports the notebook's processes listen on (ports.sh). For a job, c
+ * reaches its node and state is the login node's state folder.
+ */
+int
+remote_ports(const struct conn *c, const struct jupyter_options *o,
+    const char *state, struct remote_result *res)
+{
+	return run(c, "ports", o, NULL, state, res);
 }

@@ -5,8 +5,13 @@
 # counts only when its socket carries our uid and its inode is one of the
 # descriptors of a process of that tree: another user's, or another
 # program of ours, is never reported. Not the notebook's own port, nor its
-# kernels' (their connection files name them).
-nb=$state/nb-$JS_PORT
+# kernels' (their connection files name them). A SLURM job's notebook is
+# listed on its node (helper/nodehop.c), given the login node's state
+# folder in JS_STATE: its pid file there says which process it is.
+case $JS_SCHEDULER in
+slurm) nb=$state/slurm-$JS_PORT ;;
+*) nb=$state/nb-$JS_PORT ;;
+esac
 
 listening() {
 	npid=

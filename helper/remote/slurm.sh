@@ -100,12 +100,16 @@ unset JUPYTER_TOKEN
 export JUPYTER_TOKEN_FILE="$state/slurm-$JS_PORT.token" \
     JUPYTER_RUNTIME_DIR="$state/slurm-$JS_PORT.runtime"
 set -- "$@" --no-browser --sock="$state/slurm-$JS_PORT.sock" --sock-mode=0600
-idle_on || exec "$@"
+# Who the notebook is, on its node: the root of the tree whose listeners
+# JupyterForwardPorts auto forwards (ports.sh). exec keeps the pid.
+pidf=$state/slurm-$JS_PORT.pid
+idle_on || { record_process $$ "$pidf"; exec "$@"; }
 # JupyterIdleTimeout: the watcher ends the notebook, and so the job.
 cull_options
 # shellcheck disable=SC2086
 "$@" $cull &
 nb=$!
+record_process "$nb" "$pidf"
 idle_watch "$nb" "$JUPYTER_RUNTIME_DIR" "$state/slurm-$JS_PORT.log" \
     "$state/slurm-$JS_PORT.ended" kill -TERM "$nb"
 wait "$nb"
@@ -122,7 +126,7 @@ start() {
 	if ! job_state; then
 		# How the last job ended, if its watcher ended it: said once.
 		ended "$base.ended"
-		rm -rf "$rt" "$base.job" "$base.ended"
+		rm -rf "$rt" "$base.job" "$base.ended" "$base.pid"
 		mkdir -p "$rt" || fail "cannot create $rt"
 		printf "%s" "$JS_TOKEN" > "$base.token"
 		job_script > "$base.sbatch"
@@ -191,14 +195,14 @@ status() {
 stop() {
 	lock
 	if ! job_state; then
-		rm -rf "$rt" "$base.job" "$base.token" "$base.sock"
+		rm -rf "$rt" "$base.job" "$base.token" "$base.sock" "$base.pid"
 		result stopped none
 		exit 0
 	fi
 	scancel -u "$me" -n "$jobname" "$job" 2>/dev/null ||
 	    fail "scancel $job failed"
 	rm -rf "$rt" "$base.job" "$base.token" "$base.sbatch.err" "$base.sock" \
-	    "$base.leases"
+	    "$base.leases" "$base.pid"
 	result stopped "$job"
 }
 

@@ -93,6 +93,72 @@ else
 	fail stop-cancels-ours "job $job2 still there"
 fi
 
+# The ports beside a job's notebook, on its node, through the node hop: a
+# fixed one, and a server a kernel starts there (auto), reachable here,
+# listed, gone when it stops; another cluster user's listener on that node,
+# and one of ours outside the notebook's tree, are not forwarded.
+FIXED=16106 AUTO=18133 THEIRS=18134 STRAY=18135 KFILE=$ROOT/slurm.kernel
+on_node() {	# USER CMD: in the background, on the node the job runs on
+	ip netns exec "$node_ns" runuser -u "$1" -- sh -c "cd / && exec $2" \
+	    </dev/null >/dev/null 2>&1 &
+}
+forwards() { laptop jupyssh status cluster 2>&1 </dev/null | grep -qF "forwarding $1 at http://127.0.0.1:$1/"; }
+not_forwards() { ! forwards "$1"; }
+jupyter_config <<EOC
+Host cluster
+    JupyterPort 18902
+    JupyterScheduler slurm
+    JupyterSlurmOptions --partition=debug --time=00:30:00
+    JupyterDirectory ~
+    JupyterForwardPorts $FIXED auto
+EOC
+rm -f "$KFILE"
+url=$(laptop jupyssh start cluster 2>"$ROOT/err")
+host=$(run_in_kernel "$KFILE" "$url" 'import socket; print(socket.gethostname())' 2>&1)
+case $host in n2) node_ns=$C_NETNS_N2 ;; *) node_ns=$C_NETNS_N1 ;; esac
+# What the fixed port reaches: ours, started by hand on that node.
+runuser -u "$C_CLUSTER_USER" -- sh -c "mkdir -p $C_CLUSTER_HOME/served && echo 'fixed on $host' > $C_CLUSTER_HOME/served/f.txt"
+on_node "$C_CLUSTER_USER" "python3 -m http.server --bind 127.0.0.1 --directory $C_CLUSTER_HOME/served $FIXED"
+on_node "$C_OTHER_CLUSTER_USER" "python3 -m http.server --bind 127.0.0.1 $THEIRS"
+on_node "$C_CLUSTER_USER" "python3 -m http.server --bind 127.0.0.1 $STRAY"
+fixed_answers() { local_page $FIXED /f.txt | grep -q "fixed on $host"; }
+if wait_for 20 fixed_answers && forwards $FIXED; then
+	pass node-fixed-port
+else
+	fail node-fixed-port "the node's $FIXED here, listed" "$(cat "$ROOT/err"; laptop jupyssh status cluster 2>&1)"
+fi
+check_eq node-kernel-server "$(run_in_kernel "$KFILE" "$url" 'import os, socket, subprocess
+d = os.path.expanduser("~/served-auto"); os.makedirs(d, exist_ok=True)
+open(d + "/a.txt", "w").write("auto on %s\n" % socket.gethostname())
+p = subprocess.Popen(["python3", "-m", "http.server", "--bind", "127.0.0.1", "--directory", d, "'$AUTO'"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+print("started")' 2>&1)" started
+auto_answers() { local_page $AUTO /a.txt | grep -q "auto on $host"; }
+if wait_for 60 auto_answers && wait_for 10 forwards $AUTO; then
+	pass node-auto-port
+else
+	fail node-auto-port "the kernel's server on $host here, listed" "$(tail -n 5 "$JSTATE/cluster.log"; laptop jupyssh status cluster 2>&1)"
+fi
+if listens_here $THEIRS || forwards $THEIRS; then fail node-other-user-not-forwarded "nothing on $THEIRS"; else pass node-other-user-not-forwarded; fi
+if listens_here $STRAY || forwards $STRAY; then fail node-outside-tree-not-forwarded "nothing on $STRAY"; else pass node-outside-tree-not-forwarded; fi
+check_eq node-kernel-server-stop "$(run_in_kernel "$KFILE" "$url" 'p.kill(); p.wait(); print("stopped")' 2>&1)" stopped
+if wait_for 30 sh -c "! ss -Hltn 'sport = :$AUTO' | grep -q ." && wait_for 10 not_forwards $AUTO; then
+	pass node-auto-gone
+else
+	fail node-auto-gone "no $AUTO here nor in status" "$(laptop jupyssh status cluster 2>&1)"
+fi
+laptop jupyssh stop cluster > /dev/null 2>&1
+pkill -u "$C_OTHER_CLUSTER_USER" -f http.server 2>/dev/null
+pkill -u "$C_CLUSTER_USER" -f http.server 2>/dev/null
+left=
+for p in $FIXED $AUTO; do listens_here $p && left="$left $p"; done
+check_eq node-ports-stop-no-listener "$left" ""
+if wait_for 20 sh -c "! pgrep -u $LAPTOP_USER >/dev/null"; then
+	pass node-ports-stop-no-process
+else
+	fail node-ports-stop-no-process "processes left: $(pgrep -a -u "$LAPTOP_USER" | tr '\n' ';')"
+fi
+rm -rf "$C_CLUSTER_HOME/served" "$C_CLUSTER_HOME/served-auto"
+
 # sbatch refuses (a partition that does not exist): SLURM's own words.
 printf 'Host cluster\n    JupyterPort 18900\n    JupyterScheduler slurm\n    JupyterSlurmOptions --partition=nosuch\n' | jupyter_config
 out=$(laptop jupyssh start cluster 2>&1)

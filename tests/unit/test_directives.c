@@ -288,6 +288,7 @@ TEST(script_variables)
 	    "JS_SOCKET=yes\n"
 	    "JS_STOP_ON_EXIT=no\n"
 	    "JS_IDLE_TIMEOUT=none\n"
+	    "JS_SCHEDULER=none\n"
 	    "JS_SLURM_OPTS=\n");
 	/* A put that fails stops it there. */
 	memset(&c, 0, sizeof(c));
