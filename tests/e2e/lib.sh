@@ -137,11 +137,23 @@ listens_here() { ss -Hltn "sport = :$1" | grep -q .; }
 # where a jupyter wrapper sets JSTEST_WRAPPER. Removed by lmod_module_gone.
 LMOD_TEST_DIR=/etc/lmod/modules/jupyssh-test
 lmod_module() {	# USER HOME
-	mkdir -p "$LMOD_TEST_DIR" "$2/modbin" || return 1
+	mkdir -p "$LMOD_TEST_DIR" || return 1
 	cat > "$LMOD_TEST_DIR/1.0.lua" <<EOM
 prepend_path("PATH", "$2/modbin")
 setenv("JSTEST_MODULE", "loaded")
 EOM
+	module_jupyter "$1" "$2"
+}
+# The same module in Environment Modules' words, in tree $3.
+envmodules_module() {	# USER HOME TREE
+	mkdir -p "$3/jupyssh-test" || return 1
+	printf '#%%Module1.0\nprepend-path PATH %s/modbin\nsetenv JSTEST_MODULE loaded\n' \
+	    "$2" > "$3/jupyssh-test/1.0"
+	module_jupyter "$1" "$2"
+}
+# The module's jupyter: a wrapper that says it ran.
+module_jupyter() {	# USER HOME
+	mkdir -p "$2/modbin" || return 1
 	printf '#!/bin/sh\nexport JSTEST_WRAPPER=used\nexec /usr/bin/jupyter "$@"\n' > "$2/modbin/jupyter"
 	chmod 755 "$2/modbin/jupyter" && chown -R "$1" "$2/modbin"
 }

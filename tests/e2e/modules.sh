@@ -2,7 +2,9 @@
 # a jupyter on PATH and sets a variable; the notebook runs with both, and
 # the module was loaded before JupyterEnv was activated (the env's activate
 # saw it). A module that does not exist: one line in Lmod's own words, and
-# no notebook.
+# no notebook. The same with Debian's real Environment Modules, on a second
+# sshd of the remote whose sessions see that site's /etc/profile.d
+# (tests/sandbox/sshd-envmodules.sh).
 . "$(dirname "$0")/lib.sh"
 reset_all
 if [ ! -r /etc/profile.d/lmod.sh ]; then
@@ -61,5 +63,38 @@ case $out in
 *"env "*"FAIL"*"module load nosuch/9.9 failed"*) pass doctor-missing-module ;;
 *) fail doctor-missing-module "env FAIL, with Lmod's message" "$out" ;;
 esac
+
+# A site with Environment Modules instead: its profile.d's modules.sh
+# defines module; the test's module is in the site's tree.
+EM=$TOP/tests/sandbox/sshd-envmodules.sh
+trap 'lmod_module_gone; "$EM" down' EXIT
+if block=$("$EM" up 2>&1); then
+	{ cat "$ROOT/ssh_config.orig"; printf '%s\n' "$block"; } |
+	    put_laptop_file "$LAPTOP_HOME/.ssh/config" 600
+	envmodules_module "$REMOTE_USER" "$REMOTE_HOME" "$ROOT/sshd-em/modulefiles" ||
+	    fail em-module "cannot write the test module"
+	jupyter_config <<'EOC'
+Host gpu-em
+    JupyterPort 18894
+    JupyterModules jupyssh-test/1.0
+    JupyterEnv ~/menv
+EOC
+	url=$(laptop jupyssh start gpu-em 2>"$ROOT/err")
+	out=$(run_cell "$url" 'import os; print(*(os.environ.get(v, "unset") for v in ("JSTEST_MODULE", "JSTEST_WRAPPER", "JSTEST_ENV_SAW", "MODULESHOME")))' 2>&1)
+	# Environment Modules did it, not Lmod: its home is the site's tree.
+	check_eq em-module-loaded-before-env "$out" "loaded used loaded $ROOT/sshd-em/root/usr/share/modules"
+	laptop jupyssh stop gpu-em > /dev/null 2>&1
+	printf 'Host gpu-em\n    JupyterPort 18894\n    JupyterModules nosuch/9.9\n' | jupyter_config
+	out=$(laptop jupyssh start gpu-em 2>&1)
+	rc=$?
+	case $rc:$out in
+	1:"jupyssh: gpu-em: module load nosuch/9.9 failed: ERROR: Unable to locate a modulefile for 'nosuch/9.9'") pass em-missing-module ;;
+	*) fail em-missing-module "exit 1 and Environment Modules' message" "$rc: $out" ;;
+	esac
+	check_eq em-missing-module-no-notebook "$(remote_notebooks | wc -l)" 0
+	"$EM" down
+else
+	fail em-sshd "the Environment Modules server did not come up" "$block"
+fi
 rm -rf "$ENVD" "$REMOTE_HOME/modbin"
 reset_all
