@@ -158,3 +158,24 @@ module_jupyter() {	# USER HOME
 	chmod 755 "$2/modbin/jupyter" && chown -R "$1" "$2/modbin"
 }
 lmod_module_gone() { rm -rf "$LMOD_TEST_DIR"; }
+
+# The SLURM sandbox (tests/sandbox/cluster.sh) rebuilt, its settings
+# prefixed C_ (its ROOT is not this one's), the laptop's ssh config and
+# known_hosts reaching its login node as "cluster"; CSTATE our state
+# there. The test ends if it does not come up.
+cluster_up() {
+	if ! "$TOP/tests/sandbox/cluster.sh" up; then
+		fail cluster-up "the SLURM sandbox did not come up"
+		exit 1
+	fi
+	eval "$(sed 's/^\([A-Z_][A-Z0-9_]*=\)/C_\1/' /tmp/jupyssh-cluster/env)"
+	CSTATE=$C_CLUSTER_HOME/.local/state/jupyssh/login
+	{ cat "$ROOT/ssh_config.orig" /tmp/jupyssh-cluster/ssh_config_snippet; } |
+	    put_laptop_file "$LAPTOP_HOME/.ssh/config" 600
+	cat "$KNOWN_HOSTS" /tmp/jupyssh-cluster/known_hosts |
+	    put_laptop_file "$LAPTOP_HOME/.ssh/known_hosts" 644
+}
+on_login() {	# CMD: as the cluster user, on the login node
+	ip netns exec "$C_NETNS_LOGIN" runuser -u "$C_CLUSTER_USER" -- \
+	    env SLURM_CONF="$C_SLURM_CONF" sh -c "cd && $1"
+}

@@ -5,21 +5,8 @@
 # while a tab stays open, said once by the next status.
 . "$(dirname "$0")/lib.sh"
 reset_all
-if ! "$TOP/tests/sandbox/cluster.sh" up; then
-	fail cluster-up "the SLURM sandbox did not come up"
-	exit 1
-fi
-eval "$(sed 's/^\([A-Z_][A-Z0-9_]*=\)/C_\1/' /tmp/jupyssh-cluster/env)"
-CSTATE=$C_CLUSTER_HOME/.local/state/jupyssh/login
-on_login() {	# CMD: as the cluster user, on the login node
-	ip netns exec "$C_NETNS_LOGIN" runuser -u "$C_CLUSTER_USER" -- \
-	    env SLURM_CONF="$C_SLURM_CONF" sh -c "cd && $1"
-}
+cluster_up
 ours_queued() { on_login "squeue -h -u $C_CLUSTER_USER -n jupyssh-18901 -o %i" 2>/dev/null; }
-{ cat "$ROOT/ssh_config.orig" /tmp/jupyssh-cluster/ssh_config_snippet; } |
-    put_laptop_file "$LAPTOP_HOME/.ssh/config" 600
-cat "$KNOWN_HOSTS" /tmp/jupyssh-cluster/known_hosts |
-    put_laptop_file "$LAPTOP_HOME/.ssh/known_hosts" 644
 cluster_config() {	# EXTRA DIRECTIVE LINES...
 	{ printf 'Host cluster\n    JupyterPort 18901\n    JupyterScheduler slurm\n'
 	  for l in "$@"; do printf '    %s\n' "$l"; done; } | jupyter_config
