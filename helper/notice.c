@@ -147,10 +147,12 @@ keep_pending(const char *host, const char *line)
 int
 notice_sessions(const struct host_config *hc, const char *line)
 {
-	char dir[PATH_MAX], path[PATH_MAX + 256], prefix[300], record[PATH_MAX + 64];
+	char dir[PATH_MAX], path[PATH_MAX + 256], prefix[300];
+	char record[PATH_MAX + 64];
 	char vis[1024], *slash;
 	struct dirent *d;
 	size_t plen;
+	ssize_t n;
 	DIR *dp;
 	int told = 0, fd;
 
@@ -171,10 +173,9 @@ notice_sessions(const struct host_config *hc, const char *line)
 		snprintf(path, sizeof(path), "%s/%s", dir, d->d_name);
 		if ((fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) == -1)
 			continue;
-		record[0] = '\0';
-		if (read(fd, record, sizeof(record) - 1) <= 0)
-			record[0] = '\0';
-		record[sizeof(record) - 1] = '\0';
+		/* NUL at the end read: the rest of record is stale. */
+		n = read(fd, record, sizeof(record) - 1);
+		record[n > 0 ? n : 0] = '\0';
 		close(fd);
 		if ((fd = session_tty(record)) == -1) {
 			unlink(path);	/* that session has ended */
