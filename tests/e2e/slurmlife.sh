@@ -91,7 +91,7 @@ case $out in
 *"jupyssh: cluster: job $job reaches its time limit at "[0-9][0-9]:[0-9][0-9]" (in "*" min): save your work"*still-2*) pass walltime-reminder ;;
 *) fail walltime-reminder "the reminder on the live session's terminal" "$out" ;;
 esac
-check_eq walltime-reminder-once "$(printf '%s' "$out" | grep -c 'reaches its time limit')" 1
+check_eq walltime-reminder-once "$(printf '%s' "$out" | grep -c 'jupyssh: cluster: job [0-9]* reaches its time limit')" 1
 laptop jupyssh stop cluster > /dev/null 2>&1
 
 # JupyterStopOnExit: the job goes with the last session; another job of
