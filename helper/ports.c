@@ -9,7 +9,7 @@
  * the state file "ports" (state.h): status lists them, stop cancels them,
  * and a forward whose master died is made again on the next sync. A
  * SLURM job's ports are on its node: they are forwarded, and looked for,
- * through the connection to that node (nodehop.c), where the notebook's.
+ * through the connection to that node (nodehop.c), as the notebook is.
  */
 #include <sys/file.h>
 
