@@ -146,13 +146,26 @@ activate() {
 	esac
 }
 
+# The processes whose parent is $1.
+children_of() {
+	ps -A -o pid= -o ppid= 2>/dev/null | awk -v p="$1" '$2 == p { print $1 }'
+}
+
 # JupyterStopOnExit: a lease per ssh connection that wants the notebook to
 # end with it. Our parent is that connection's sshd process (ssh ran
-# "exec /bin/sh -s"); a watcher stops the notebook once all are gone. The
-# backend's up says whether the notebook still runs.
+# "exec /bin/sh -s"); a watcher stops the notebook once all are gone. A
+# connection with a session of its own beside this script (a login shell,
+# a command) holds it while a session runs there: what else the
+# connection carries (the hop to a job's node, a browser's) can keep it
+# open after the shell has ended, and would keep the notebook for ever.
+# One with none (ssh -N) holds it while it is up. The backend's up says
+# whether the notebook still runs.
 lease() {
 	[ "$JS_STOP_ON_EXIT" = yes ] || return 0
-	mkdir -p "$base.leases" && : > "$base.leases/$PPID"
+	mkdir -p "$base.leases" || return 0
+	if children_of "$PPID" | grep -qvx "$$"; then
+		echo session
+	fi > "$base.leases/$PPID"
 	w=
 	[ -r "$base.watch" ] && read -r w < "$base.watch"
 	[ -n "$w" ] && alive "$w" && return 0
@@ -163,7 +176,8 @@ lease() {
 			n=0
 			for l in "$base.leases"/*; do
 				[ -e "$l" ] || continue
-				if alive "${l##*/}"; then
+				if alive "${l##*/}" && { [ ! -s "$l" ] ||
+				    [ -n "$(children_of "${l##*/}")" ]; }; then
 					n=$((n + 1))
 				else
 					rm -f "$l"

@@ -126,11 +126,43 @@ Host gpu-box
 EOC
 out=$(laptop_tty --timeout 90 --expect 'ready: http' --send 'exit\n' -- ssh gpu-box 2>&1)
 case $out in *"ready: http"*) pass stop-on-exit-started ;; *) fail stop-on-exit-started "a URL" "$out" ;; esac
+case $out in
+*"pty-run: timed out"*) fail stop-on-exit-ssh-returns "ssh ended after exit" "$out" ;;
+*) pass stop-on-exit-ssh-returns ;;
+esac
 if wait_for 15 sh -c "[ -z \"\$(pgrep -u $REMOTE_USER -f jupyter-notebook)\" ]"; then
 	pass stop-on-exit
 else
 	fail stop-on-exit "notebook still running after the session ended"
 fi
+# A command's session: the notebook goes once the command has ended.
+laptop ssh gpu-box 'echo ran' > "$ROOT/out" 2> "$ROOT/err"
+check_eq stop-on-exit-command "$(cat "$ROOT/out")" ran
+if wait_for 15 sh -c "[ -z \"\$(pgrep -u $REMOTE_USER -f jupyter-notebook)\" ]"; then
+	pass stop-on-exit-command-ends
+else
+	fail stop-on-exit-command-ends "notebook still running after the command" "$(cat "$ROOT/err")"
+fi
+# ssh -N has no session: the connection itself holds the notebook.
+laptop ssh -N gpu-box > /dev/null 2> "$ROOT/err" &
+nssh=$!
+if wait_for 60 grep -q 'ready: http' "$ROOT/err"; then
+	sleep 3
+	if pgrep -u "$REMOTE_USER" -f jupyter-notebook > /dev/null; then
+		pass stop-on-exit-dash-n-holds
+	else
+		fail stop-on-exit-dash-n-holds "notebook gone while ssh -N runs" "$(cat "$ROOT/err")"
+	fi
+else
+	fail stop-on-exit-dash-n-holds "a URL from ssh -N" "$(cat "$ROOT/err")"
+fi
+pkill -u "$LAPTOP_USER" -x ssh
+if wait_for 15 sh -c "[ -z \"\$(pgrep -u $REMOTE_USER -f jupyter-notebook)\" ]"; then
+	pass stop-on-exit-dash-n-ends
+else
+	fail stop-on-exit-dash-n-ends "notebook still running after ssh -N ended"
+fi
+wait "$nssh" 2> /dev/null
 reset_all
 
 # JupyterSocket: a Unix socket only its owner can reach; the forward goes
