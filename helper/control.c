@@ -108,10 +108,19 @@ ssh_forward(const struct conn *c, const char *op, int local_port,
  * end is known. extra: more -o options, NULL-ended, or NULL (they come
  * before the keepalives every such master has, so they win). Authenticates
  * in the foreground (prompts as ssh does unless c->batch), then ssh -f
- * puts it in the background.
+ * puts it in the background. With a command, that is the master's session,
+ * and the master ends once it has (and the forwarded connections with it);
+ * without, it has none (-N) and ends when told.
  */
 int
 ssh_start_master(const struct conn *c, const char *const *extra)
+{
+	return ssh_start_master_for(c, extra, NULL);
+}
+
+int
+ssh_start_master_for(const struct conn *c, const char *const *extra,
+    const char *command)
 {
 	const char *argv[MAX_ARGS];
 	char *control;
@@ -121,14 +130,15 @@ ssh_start_master(const struct conn *c, const char *const *extra)
 		return -1;
 	n = ssh_base_args(c, argv, control);
 	argv[n++] = "-f";
-	argv[n++] = "-N";
+	if (command == NULL)
+		argv[n++] = "-N";
 	argv[n++] = "-o";
 	argv[n++] = "ControlMaster=yes";
 	argv[n++] = "-o";
 	argv[n++] = "ControlPersist=no";
 	argv[n++] = "-o";
 	argv[n++] = "ClearAllForwardings=yes";
-	for (; extra != NULL && *extra != NULL && n < MAX_ARGS - 8; extra++) {
+	for (; extra != NULL && *extra != NULL && n < MAX_ARGS - 9; extra++) {
 		argv[n++] = "-o";
 		argv[n++] = *extra;
 	}
@@ -139,6 +149,8 @@ ssh_start_master(const struct conn *c, const char *const *extra)
 	argv[n++] = "ServerAliveCountMax=3";
 	argv[n++] = "--";
 	argv[n++] = c->host;
+	if (command != NULL)
+		argv[n++] = command;
 	argv[n] = NULL;
 	rc = spawn_foreground(argv, c->host, 120);
 	free(control);

@@ -14,7 +14,9 @@
  * URL printed last; and the forward comes back on that very port, proven
  * ours before the token goes through it. Authentication that needs a
  * person ends the attempts (no prompt storm, no lockout): the forward is
- * down, and the next command says so once. A notebook that ended ends it.
+ * down, and the next command says so once. A notebook that ended ends it
+ * (a job's forward goes with the job: nodehop.c), quietly: the remote's
+ * record of how it ended is what the next command says.
  *
  * While the forward holds it also keeps the ports beside it
  * (JupyterForwardPorts, ports.c): a look every few seconds.
@@ -124,7 +126,8 @@ proven(const char *host)
 	return forward_recorded(host, &f) == 0 && listener_is(f.port, f.master);
 }
 
-enum heal { HEALED, RETRY, DOWN, ENDED };
+/* FINISHED: the notebook ended, and with it what there was to keep. */
+enum heal { HEALED, RETRY, DOWN, ENDED, FINISHED };
 
 /* ssh's last words on why it could not log in: can a retry help? */
 static enum heal
@@ -195,7 +198,7 @@ heal(const struct host_config *hc, char *why, size_t len)
 		snprintf(why, len, "%.200s", res.detail);
 	else if (res.kind == RESULT_STOPPED) {
 		snprintf(why, len, "the notebook ended");
-		r = ENDED;
+		r = FINISHED;
 	} else if (res.kind != RESULT_RUNNING)
 		snprintf(why, len, "the job is %s", res.state);
 	else if (strcmp(res.token, token) != 0) {
@@ -282,6 +285,14 @@ cmd_keep(int argc, char **argv)
 		healing = 0;
 		if (r == HEALED)
 			continue;
+		/*
+		 * Not a forward down: the next command says how it ended. The
+		 * master stays for that command (status, start) to use.
+		 */
+		if (r == FINISHED) {
+			state_remove(host, STATE_KEEP);
+			break;
+		}
 		if (r == DOWN || r == ENDED) {
 			warnx_("%s: forward down: %s", host, why);
 			keep_write(host, "down %ld 0 %s", (long)time(NULL), why);

@@ -5,7 +5,10 @@
  * to the node, carried inside the login node's own (ssh -W through its
  * control master: no new authentication to the login node, no prompt),
  * with the host's settings (user, keys) and the node's host key checked
- * under the node's name. It ends with the login connection, or at stop.
+ * under the node's name. Its session waits on the node for the notebook
+ * to end (hold_command), so it ends with the job, however the job ends: it
+ * must, as its channel in the login's master keeps that master open after
+ * the user's shell has ended. Or with the login connection, or at stop.
  */
 #include <limits.h>
 #include <stdio.h>
@@ -63,6 +66,32 @@ proxy_command(const struct conn *login, char *buf, size_t len)
 }
 
 /*
+ * The node's side of the hop: while the notebook of the job's pid file
+ * (the socket's name, .pid for .sock) is that process, else while its
+ * socket is there. The path is the remote's: only plain characters pass,
+ * inside single quotes for the login shell and for sh.
+ */
+static int
+hold_command(const char *sock, char *buf, size_t len)
+{
+	size_t n = strlen(sock);
+	int w;
+
+	if (sock[0] != '/' || n < 6 || strcmp(sock + n - 5, ".sock") != 0 ||
+	    strspn(sock, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+	    "0123456789._/-") != n)
+		return -1;
+	w = snprintf(buf, len, "exec /bin/sh -c 'exec 2>/dev/null; "
+	    "f=%.*s.pid s=%s; "
+	    "if read -r p t x < \"$f\"; then "
+	    "while kill -0 \"$p\" && read -r q u x < \"$f\" && "
+	    "[ \"$q $u\" = \"$p $t\" ]; do sleep 2; done; "
+	    "else while [ -S \"$s\" ]; do sleep 2; done; fi'",
+	    (int)(n - 5), sock, sock);
+	return w < 0 || (size_t)w >= len ? -1 : 0;
+}
+
+/*
  * A live connection to the node of res's job, in node (its control
  * socket in ctl); started if need be. 0, or -1 with why in err.
  */
@@ -70,7 +99,8 @@ int
 node_conn(const struct conn *login, const struct remote_result *res,
     struct conn *node, char *ctl, size_t ctllen, char *err, size_t errlen)
 {
-	char proxy[PATH_MAX * 6], hostname[128], alias[128];
+	char proxy[PATH_MAX * 6], hostname[128], alias[128], hold[1024];
+	char vis[256];
 	const char *extra[4];
 
 	*node = *login;
@@ -96,6 +126,12 @@ node_conn(const struct conn *login, const struct remote_result *res,
 		snprintf(err, errlen, "paths too long for a ProxyCommand");
 		return -1;
 	}
+	if (hold_command(res->sock, hold, sizeof(hold)) == -1) {
+		vis_text(vis, sizeof(vis), res->sock, strlen(res->sock), 0);
+		snprintf(err, errlen, "the job's socket path is not plain: %s",
+		    vis);
+		return -1;
+	}
 	snprintf(hostname, sizeof(hostname), "HostName=%s", res->addr);
 	snprintf(alias, sizeof(alias), "HostKeyAlias=%s", res->node);
 	extra[0] = hostname;
@@ -103,7 +139,7 @@ node_conn(const struct conn *login, const struct remote_result *res,
 	extra[2] = proxy;
 	extra[3] = NULL;
 	state_write(login->host, STATE_NODE, res->node);
-	if (ssh_start_master(node, extra) == -1) {
+	if (ssh_start_master_for(node, extra, hold) == -1) {
 		char *why = state_last_line(login->host, STATE_LOG), vis[256];
 
 		vis_text(vis, sizeof(vis), why ? why : "no reason given",

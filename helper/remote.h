@@ -37,6 +37,8 @@ int	ssh_control(const struct conn *, const char *op);
 int	ssh_master_answers(const struct conn *);
 pid_t	ssh_master_pid(const struct conn *);
 int	ssh_start_master(const struct conn *, const char *const *extra);
+int	ssh_start_master_for(const struct conn *, const char *const *extra,
+	    const char *command);
 int	ssh_forward(const struct conn *, const char *op, int local_port,
 	    const char *target);
 

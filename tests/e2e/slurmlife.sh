@@ -106,6 +106,17 @@ else
 	fail stop-on-exit-cancels-job "job still queued after the session ended" "$(ours_queued)"
 fi
 check_eq stop-on-exit-spares-other "$(on_login "squeue -h -j $other -o %T")" RUNNING
+# The hop to the node rides the login's connection: it must not hold ssh
+# open once the shell has ended.
+case $out in
+*"pty-run: timed out"*) fail stop-on-exit-ssh-returns "ssh ended after exit" "$out" ;;
+*) pass stop-on-exit-ssh-returns ;;
+esac
+if wait_for 30 sh -c "! pgrep -u $LAPTOP_USER -f HostKeyAlias= > /dev/null"; then
+	pass stop-on-exit-hop-gone
+else
+	fail stop-on-exit-hop-gone "no ssh to the node left" "$(pgrep -a -u "$LAPTOP_USER" ssh)"
+fi
 on_login "scancel $other"
 
 # JupyterIdleTimeout: an idle job ends by itself, an open tab or not.
@@ -124,6 +135,12 @@ else
 fi
 kill "$tab" 2>/dev/null
 wait "$tab" 2>/dev/null
+# The connection to the node ends with the job, however it ended.
+if wait_for 30 sh -c "! pgrep -u $LAPTOP_USER -f HostKeyAlias= > /dev/null"; then
+	pass idle-hop-gone
+else
+	fail idle-hop-gone "no ssh to the node left" "$(pgrep -a -u "$LAPTOP_USER" ssh)"
+fi
 out=$(laptop jupyssh status cluster 2>&1)
 case $out in
 *"cluster: stopped"*"jupyssh: cluster: the notebook ended at "*" (idle for 10s)"*) pass idle-status-says-why ;;
