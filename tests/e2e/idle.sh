@@ -27,8 +27,10 @@ esac
 JUPYTER_TOKEN=${url##*token=} NBCLIENT_TIMEOUT=300 "$TOOLS/nbclient" \
     "${url%%/?token=*}" --tab > "$ROOT/tab" 2>&1 &
 tab=$!
-# Meanwhile a cell runs for four times the timeout: it must finish.
-out=$(run_cell "$url" "import time; time.sleep($((IDLE * 4))); print('done')" 2>&1)
+# Meanwhile a cell runs for four times the timeout: it must finish. Once
+# its kernel has settled: Jupyter takes a kernel for idle on any status
+# message, those of its own requests on connecting as well (see README).
+out=$(NBCLIENT_SETTLE=1 run_cell "$url" "import time; time.sleep($((IDLE * 4))); print('done')" 2>&1)
 check_eq busy-kernel-not-idle "$out" done
 if grep -q attached "$ROOT/tab"; then pass tab-attached; else fail tab-attached "the tab attached" "$(cat "$ROOT/tab")"; fi
 
