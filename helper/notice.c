@@ -147,12 +147,10 @@ keep_pending(const char *host, const char *line)
 int
 notice_sessions(const struct host_config *hc, const char *line)
 {
-	char dir[PATH_MAX], path[PATH_MAX + 256], prefix[300];
-	char record[PATH_MAX + 64];
-	char vis[1024], *slash;
+	char dir[PATH_MAX], prefix[300], vis[1024], *slash, *record;
+	const char *kind;
 	struct dirent *d;
 	size_t plen;
-	ssize_t n;
 	DIR *dp;
 	int told = 0, fd;
 
@@ -170,15 +168,13 @@ notice_sessions(const struct host_config *hc, const char *line)
 		    strspn(d->d_name + plen, "0123456789") !=
 		    strlen(d->d_name + plen))
 			continue;
-		snprintf(path, sizeof(path), "%s/%s", dir, d->d_name);
-		if ((fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) == -1)
+		kind = d->d_name + strlen(hc->host) + 1;	/* "tty.PID" */
+		if ((record = state_read(hc->host, kind)) == NULL)
 			continue;
-		/* NUL at the end read: the rest of record is stale. */
-		n = read(fd, record, sizeof(record) - 1);
-		record[n > 0 ? n : 0] = '\0';
-		close(fd);
-		if ((fd = session_tty(record)) == -1) {
-			unlink(path);	/* that session has ended */
+		fd = session_tty(record);
+		free(record);
+		if (fd == -1) {
+			state_remove(hc->host, kind);	/* that session ended */
 			continue;
 		}
 		say_on(fd, "%s", vis);
