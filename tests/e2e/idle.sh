@@ -35,7 +35,7 @@ check_eq busy-kernel-not-idle "$out" done
 if grep -q attached "$ROOT/tab"; then pass tab-attached; else fail tab-attached "the tab attached" "$(cat "$ROOT/tab")"; fi
 
 # Then nothing runs: the notebook ends, with the tab still there.
-if wait_for 180 sh -c "[ -z \"\$(pgrep -u $REMOTE_USER -f jupyter-notebook)\" ]"; then
+if wait_for 180 no_notebook; then
 	pass idle-notebook-ended
 else
 	fail idle-notebook-ended "no notebook within 180 s" "$(tail -n 5 "$RSTATE/nb-18894.log")"
@@ -63,7 +63,7 @@ fi
 
 # A login after an idle end: it says so, then starts a fresh notebook.
 url=$(laptop jupyssh start gpu-box 2>/dev/null)
-if wait_for 180 sh -c "[ -z \"\$(pgrep -u $REMOTE_USER -f jupyter-notebook)\" ]"; then
+if wait_for 180 no_notebook; then
 	out=$(laptop_tty --timeout 90 --expect 'ready: http' --send 'exit\n' -- ssh gpu-box 2>&1)
 	case $out in
 	*"the notebook ended at "*"(idle for ${IDLE}s)"*"ready: http"*) pass login-says-why ;;

@@ -68,6 +68,10 @@ ssh_config_default() {
 	put_laptop_file "$LAPTOP_HOME/.ssh/config" 600 < "$ROOT/ssh_config.orig"
 }
 
+# No Jupyter Notebook of the remote user's runs.
+no_notebook() {
+	! pgrep -u "$REMOTE_USER" -f jupyter-notebook > /dev/null
+}
 # Jupyter processes of the remote user, one pid a line.
 remote_notebooks() {
 	pgrep -u "$REMOTE_USER" -f 'jupyter-(notebook|lab|server)' | sort

@@ -130,7 +130,7 @@ case $out in
 *"pty-run: timed out"*) fail stop-on-exit-ssh-returns "ssh ended after exit" "$out" ;;
 *) pass stop-on-exit-ssh-returns ;;
 esac
-if wait_for 15 sh -c "[ -z \"\$(pgrep -u $REMOTE_USER -f jupyter-notebook)\" ]"; then
+if wait_for 15 no_notebook; then
 	pass stop-on-exit
 else
 	fail stop-on-exit "notebook still running after the session ended"
@@ -138,7 +138,7 @@ fi
 # A command's session: the notebook goes once the command has ended.
 laptop ssh gpu-box 'echo ran' > "$ROOT/out" 2> "$ROOT/err"
 check_eq stop-on-exit-command "$(cat "$ROOT/out")" ran
-if wait_for 15 sh -c "[ -z \"\$(pgrep -u $REMOTE_USER -f jupyter-notebook)\" ]"; then
+if wait_for 15 no_notebook; then
 	pass stop-on-exit-command-ends
 else
 	fail stop-on-exit-command-ends "notebook still running after the command" "$(cat "$ROOT/err")"
@@ -148,7 +148,7 @@ laptop ssh -N gpu-box > /dev/null 2> "$ROOT/err" &
 nssh=$!
 if wait_for 60 grep -q 'ready: http' "$ROOT/err"; then
 	sleep 3
-	if pgrep -u "$REMOTE_USER" -f jupyter-notebook > /dev/null; then
+	if ! no_notebook; then
 		pass stop-on-exit-dash-n-holds
 	else
 		fail stop-on-exit-dash-n-holds "notebook gone while ssh -N runs" "$(cat "$ROOT/err")"
@@ -157,7 +157,7 @@ else
 	fail stop-on-exit-dash-n-holds "a URL from ssh -N" "$(cat "$ROOT/err")"
 fi
 pkill -u "$LAPTOP_USER" -x ssh
-if wait_for 15 sh -c "[ -z \"\$(pgrep -u $REMOTE_USER -f jupyter-notebook)\" ]"; then
+if wait_for 15 no_notebook; then
 	pass stop-on-exit-dash-n-ends
 else
 	fail stop-on-exit-dash-n-ends "notebook still running after ssh -N ended"

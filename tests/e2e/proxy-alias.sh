@@ -87,7 +87,7 @@ check_eq alias-with-F "$(url_in < "$ROOT/tty-nc-F.out")" "$url"
 check_eq alias-command "$(laptop_plain ssh gpu-nc echo through 2>&1)" through
 stop=$(laptop_plain jupyssh stop gpu-nc 2>&1)
 check_eq alias-stop "$?" 0
-wait_for 15 sh -c '[ -z "$(pgrep -u '"$REMOTE_USER"' -f jupyter-notebook)" ]'
+wait_for 15 no_notebook
 
 # A ProxyCommand that does not name ssh's host: the login works, and
 # the terminal says why there is no notebook (under ControlPersist).

@@ -7,6 +7,9 @@
 reset_all
 cluster_up
 ours_queued() { on_login "squeue -h -u $C_CLUSTER_USER -n jupyssh-18901 -o %i" 2>/dev/null; }
+none_queued() { [ -z "$(ours_queued)" ]; }
+# No ssh of the laptop's to a job's node (nodehop.c names it by HostKeyAlias).
+no_hop() { ! pgrep -u "$LAPTOP_USER" -f HostKeyAlias= > /dev/null; }
 cluster_config() {	# EXTRA DIRECTIVE LINES...
 	{ printf 'Host cluster\n    JupyterPort 18901\n    JupyterScheduler slurm\n'
 	  for l in "$@"; do printf '    %s\n' "$l"; done; } | jupyter_config
@@ -100,7 +103,7 @@ other=$(on_login 'sbatch --parsable --job-name=mine --wrap "sleep 600"')
 cluster_config "JupyterStopOnExit yes"
 out=$(laptop_tty --timeout 120 --expect 'ready: http' --send 'exit\n' -- ssh cluster 2>&1)
 case $out in *"ready: http"*) pass stop-on-exit-started ;; *) fail stop-on-exit-started "a URL" "$out" ;; esac
-if wait_for 60 sh -c "[ -z \"\$(ip netns exec $C_NETNS_LOGIN runuser -u $C_CLUSTER_USER -- env SLURM_CONF=$C_SLURM_CONF squeue -h -u $C_CLUSTER_USER -n jupyssh-18901 2>/dev/null)\" ]"; then
+if wait_for 60 none_queued; then
 	pass stop-on-exit-cancels-job
 else
 	fail stop-on-exit-cancels-job "job still queued after the session ended" "$(ours_queued)"
@@ -112,7 +115,7 @@ case $out in
 *"pty-run: timed out"*) fail stop-on-exit-ssh-returns "ssh ended after exit" "$out" ;;
 *) pass stop-on-exit-ssh-returns ;;
 esac
-if wait_for 30 sh -c "! pgrep -u $LAPTOP_USER -f HostKeyAlias= > /dev/null"; then
+if wait_for 30 no_hop; then
 	pass stop-on-exit-hop-gone
 else
 	fail stop-on-exit-hop-gone "no ssh to the node left" "$(pgrep -a -u "$LAPTOP_USER" ssh)"
@@ -128,7 +131,7 @@ tab=$!
 if wait_for 60 grep -q attached "$ROOT/tab"; then pass idle-tab-attached; else
 	fail idle-tab-attached "the tab attached" "$(cat "$ROOT/tab" "$ROOT/err")"
 fi
-if wait_for 180 sh -c "[ -z \"\$(ip netns exec $C_NETNS_LOGIN runuser -u $C_CLUSTER_USER -- env SLURM_CONF=$C_SLURM_CONF squeue -h -u $C_CLUSTER_USER -n jupyssh-18901 2>/dev/null)\" ]"; then
+if wait_for 180 none_queued; then
 	pass idle-job-ended
 else
 	fail idle-job-ended "job still queued" "$(tail -n 5 "$CSTATE/slurm-18901.log")"
@@ -136,7 +139,7 @@ fi
 kill "$tab" 2>/dev/null
 wait "$tab" 2>/dev/null
 # The connection to the node ends with the job, however it ended.
-if wait_for 30 sh -c "! pgrep -u $LAPTOP_USER -f HostKeyAlias= > /dev/null"; then
+if wait_for 30 no_hop; then
 	pass idle-hop-gone
 else
 	fail idle-hop-gone "no ssh to the node left" "$(pgrep -a -u "$LAPTOP_USER" ssh)"
